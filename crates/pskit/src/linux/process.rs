@@ -1,0 +1,889 @@
+//! Per-process reads: a [`Snapshot`] reads each /proc/PID file at most once and turns
+//! kernel errors into psutil's exceptions.
+
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
+
+use super::fs::{self, ReadMode};
+use super::host::is_not_found;
+use super::parse::{cmdline, pid_files, smaps, stat, status};
+use super::{syscalls, users, HostState};
+use crate::process::types::*;
+use crate::{Error, Result};
+
+/// Builds `PID/file` relative paths on the stack.
+struct RelPath {
+    buf: [u8; 96],
+    len: usize,
+}
+
+impl RelPath {
+    fn new(pid: u32, file: &str) -> RelPath {
+        let mut buf = [0u8; 96];
+        let len = {
+            let mut cur = io::Cursor::new(&mut buf[..]);
+            // 10 digits + '/' + at most 84 bytes of file name; longer names are cut,
+            // which then fails to open with a clear error.
+            let _ = write!(cur, "{pid}/{file}");
+            cur.position() as usize
+        };
+        RelPath { buf, len }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// Lazily loaded, parsed per-process files, for one process at one moment (psutil's
+/// `oneshot()` cache). Nothing is read until a getter needs it.
+pub(crate) struct Snapshot<'h> {
+    pub(crate) host: &'h HostState,
+    pub(crate) pid: u32,
+    /// The name to put in errors (psutil's `_name`).
+    name_hint: Option<OsString>,
+    stat: OnceCell<stat::Stat>,
+    status: OnceCell<status::Status>,
+    statm: OnceCell<[u64; 7]>,
+    cmdline: OnceCell<Vec<OsString>>,
+}
+
+impl<'h> Snapshot<'h> {
+    pub(crate) fn new(host: &'h HostState, pid: u32, name_hint: Option<OsString>) -> Self {
+        Snapshot {
+            host,
+            pid,
+            name_hint,
+            stat: OnceCell::new(),
+            status: OnceCell::new(),
+            statm: OnceCell::new(),
+            cmdline: OnceCell::new(),
+        }
+    }
+
+    /// A snapshot whose stat was already read (the process table scan reads stat first
+    /// to learn each process's identity).
+    pub(crate) fn with_stat(host: &'h HostState, pid: u32, st: stat::Stat) -> Self {
+        let snap = Snapshot::new(host, pid, Some(OsString::from_vec(st.comm.clone())));
+        let _ = snap.stat.set(st);
+        snap
+    }
+
+    fn name_for_errors(&self) -> Option<OsString> {
+        self.stat
+            .get()
+            .map(|s| OsString::from_vec(s.comm.clone()))
+            .or_else(|| self.name_hint.clone())
+    }
+
+    fn path(&self, file: &str) -> PathBuf {
+        self.host.proc_path(format!("{}/{}", self.pid, file))
+    }
+
+    /// Maps an error from reading `file` the way psutil's `wrap_exceptions` does.
+    pub(crate) fn map_err(&self, file: &str, e: io::Error) -> Error {
+        match e.raw_os_error() {
+            Some(libc::EACCES) | Some(libc::EPERM) => Error::AccessDenied {
+                pid: Some(self.pid),
+                name: self.name_for_errors(),
+            },
+            Some(libc::ENOENT) | Some(libc::ESRCH) => match self.liveness() {
+                Liveness::Gone => self.no_such_process(),
+                Liveness::Zombie(ppid) => self.zombie(ppid),
+                Liveness::Alive if e.raw_os_error() == Some(libc::ESRCH) => self.no_such_process(),
+                Liveness::Alive => Error::io(self.path(file), e),
+            },
+            _ => Error::io(self.path(file), e),
+        }
+    }
+
+    pub(crate) fn no_such_process(&self) -> Error {
+        Error::NoSuchProcess {
+            pid: self.pid,
+            name: self.name_for_errors(),
+        }
+    }
+
+    fn zombie(&self, ppid: u32) -> Error {
+        Error::ZombieProcess {
+            pid: self.pid,
+            name: self.name_for_errors(),
+            ppid: Some(ppid),
+        }
+    }
+
+    /// Re-reads stat to tell a vanished process from a zombie.
+    fn liveness(&self) -> Liveness {
+        let rel = RelPath::new(self.pid, "stat");
+        let Ok(dir) = self.host.proc_dir() else {
+            return Liveness::Gone;
+        };
+        fs::with_scratch(
+            |buf| match fs::read_at(dir, rel.bytes(), buf, ReadMode::Record) {
+                Ok(()) => match stat::parse_stat(buf) {
+                    Ok(s) if s.state == b'Z' => Liveness::Zombie(s.ppid),
+                    Ok(_) => Liveness::Alive,
+                    Err(_) => Liveness::Alive,
+                },
+                Err(_) => Liveness::Gone,
+            },
+        )
+    }
+
+    /// Raises ZombieProcess if the process is a zombie.
+    fn fail_if_zombie(&self) -> Result<()> {
+        match self.liveness() {
+            Liveness::Zombie(ppid) => Err(self.zombie(ppid)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Reads `PID/file` into the scratch buffer and hands it to `parse`.
+    pub(crate) fn read<R>(
+        &self,
+        file: &str,
+        mode: ReadMode,
+        parse: impl FnOnce(&[u8]) -> Result<R>,
+    ) -> Result<R> {
+        let dir = self.host.proc_dir()?;
+        let rel = RelPath::new(self.pid, file);
+        fs::with_scratch(|buf| {
+            fs::read_at(dir, rel.bytes(), buf, mode).map_err(|e| self.map_err(file, e))?;
+            parse(buf)
+        })
+    }
+
+    fn parse_error(&self, file: &str, detail: impl Into<String>) -> Error {
+        Error::parse(self.path(file), detail)
+    }
+
+    pub(crate) fn stat(&self) -> Result<&stat::Stat> {
+        if let Some(s) = self.stat.get() {
+            return Ok(s);
+        }
+        let s = self.read("stat", ReadMode::Record, |data| {
+            if data.is_empty() {
+                return Err(self.no_such_process());
+            }
+            stat::parse_stat(data).map_err(|e| self.parse_error("stat", e.to_string()))
+        })?;
+        Ok(self.stat.get_or_init(|| s))
+    }
+
+    fn status(&self) -> Result<&status::Status> {
+        if let Some(s) = self.status.get() {
+            return Ok(s);
+        }
+        let s = self.read("status", ReadMode::Record, |data| {
+            Ok(status::parse_status(data))
+        })?;
+        Ok(self.status.get_or_init(|| s))
+    }
+
+    fn statm(&self) -> Result<&[u64; 7]> {
+        if let Some(s) = self.statm.get() {
+            return Ok(s);
+        }
+        let s = self.read("statm", ReadMode::Record, |data| {
+            pid_files::parse_statm(data)
+                .ok_or_else(|| self.parse_error("statm", "expected 7 numbers"))
+        })?;
+        Ok(self.statm.get_or_init(|| s))
+    }
+
+    fn ticks(&self, t: u64) -> f64 {
+        t as f64 / self.host.clock_ticks
+    }
+
+    // ---- identity ----------------------------------------------------------------
+
+    /// Start time in clock ticks since boot: the identity psutil 7.1+ uses.
+    pub(crate) fn start_ticks(&self) -> Result<u64> {
+        Ok(self.stat()?.starttime)
+    }
+
+    pub(crate) fn create_time(&self) -> Result<f64> {
+        let start = self.ticks(self.stat()?.starttime);
+        Ok(self.host.boot_time()? + start)
+    }
+
+    pub(crate) fn ppid(&self) -> Result<u32> {
+        Ok(self.stat()?.ppid)
+    }
+
+    pub(crate) fn comm(&self) -> Result<OsString> {
+        Ok(OsString::from_vec(self.stat()?.comm.clone()))
+    }
+
+    pub(crate) fn name(&self) -> Result<OsString> {
+        let comm = self.comm()?;
+        if comm.len() < 15 {
+            return Ok(comm);
+        }
+        // The kernel cut the name to 15 bytes: take the full one from cmdline[0] when
+        // it starts with the cut name (psutil's rule). Errors keep the cut name.
+        match self.cmdline() {
+            Ok(args) => {
+                if let Some(first) = args.first() {
+                    let base = Path::new(first)
+                        .file_name()
+                        .map(|b| b.as_bytes())
+                        .unwrap_or(b"");
+                    if base.starts_with(comm.as_bytes()) {
+                        return Ok(OsString::from_vec(base.to_vec()));
+                    }
+                }
+                Ok(comm)
+            }
+            Err(e) if e.is_access_denied() || matches!(e, Error::ZombieProcess { .. }) => Ok(comm),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub(crate) fn status_value(&self) -> Result<Status> {
+        Ok(Status::from_letter(self.stat()?.state))
+    }
+
+    // ---- command line and environment -------------------------------------------
+
+    pub(crate) fn cmdline(&self) -> Result<Vec<OsString>> {
+        if let Some(c) = self.cmdline.get() {
+            return Ok(c.clone());
+        }
+        let args = self.read("cmdline", ReadMode::Record, |data| {
+            Ok(cmdline::split_cmdline(data))
+        })?;
+        if args.is_empty() {
+            self.fail_if_zombie()?;
+        }
+        Ok(self.cmdline.get_or_init(|| args).clone())
+    }
+
+    pub(crate) fn environ(&self) -> Result<BTreeMap<OsString, OsString>> {
+        let env = self.read("environ", ReadMode::Record, |data| {
+            Ok(cmdline::parse_environ(data))
+        })?;
+        if env.is_empty() {
+            self.fail_if_zombie()?;
+        }
+        Ok(env.into_iter().collect())
+    }
+
+    /// readlink of `PID/name` with psutil's rules: a " (deleted)" suffix is dropped when
+    /// the path no longer exists; ENOENT on a live process gives an empty path.
+    fn readlink(&self, name: &str) -> Result<PathBuf> {
+        let dir = self.host.proc_dir()?;
+        let rel = RelPath::new(self.pid, name);
+        match fs::readlink_at(dir, rel.bytes()) {
+            Ok(mut target) => {
+                if let Some(nul) = target.iter().position(|&b| b == 0) {
+                    target.truncate(nul);
+                }
+                const DELETED: &[u8] = b" (deleted)";
+                if target.ends_with(DELETED) {
+                    let trimmed = &target[..target.len() - DELETED.len()];
+                    if !Path::new(std::ffi::OsStr::from_bytes(&target)).exists() {
+                        return Ok(PathBuf::from(OsString::from_vec(trimmed.to_vec())));
+                    }
+                }
+                Ok(PathBuf::from(OsString::from_vec(target)))
+            }
+            Err(e) if is_not_found(&e) => match self.liveness() {
+                Liveness::Gone => Err(self.no_such_process()),
+                Liveness::Zombie(ppid) => Err(self.zombie(ppid)),
+                Liveness::Alive => Ok(PathBuf::new()),
+            },
+            Err(e) => Err(self.map_err(name, e)),
+        }
+    }
+
+    pub(crate) fn exe(&self) -> Result<PathBuf> {
+        let guess = |fallback: Result<PathBuf>| -> Result<PathBuf> {
+            if let Ok(args) = self.cmdline() {
+                if let Some(first) = args.first() {
+                    let p = Path::new(first);
+                    if p.is_absolute() && is_executable_file(p) {
+                        return Ok(p.to_path_buf());
+                    }
+                }
+            }
+            fallback
+        };
+        match self.readlink("exe") {
+            Ok(p) if p.as_os_str().is_empty() => guess(Ok(p)),
+            Ok(p) => Ok(p),
+            Err(e) if e.is_access_denied() => guess(Err(e)),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub(crate) fn cwd(&self) -> Result<PathBuf> {
+        self.readlink("cwd")
+    }
+
+    // ---- users and terminal -------------------------------------------------------
+
+    fn ids(&self, which: Option<[u32; 4]>) -> Result<Ids> {
+        let v = which.ok_or_else(|| self.parse_error("status", "no Uid/Gid line"))?;
+        Ok(Ids {
+            real: v[0],
+            effective: v[1],
+            saved: v[2],
+        })
+    }
+
+    pub(crate) fn uids(&self) -> Result<Ids> {
+        let st = self.status()?;
+        self.ids(st.uids)
+    }
+
+    pub(crate) fn gids(&self) -> Result<Ids> {
+        let st = self.status()?;
+        self.ids(st.gids)
+    }
+
+    pub(crate) fn username(&self) -> Result<OsString> {
+        Ok(users::user_name(self.host, self.uids()?.real))
+    }
+
+    pub(crate) fn terminal(&self) -> Result<Option<PathBuf>> {
+        let tty = self.stat()?.tty_nr;
+        Ok(super::terminal::lookup(self.host, tty))
+    }
+
+    // ---- scheduling -----------------------------------------------------------------
+
+    pub(crate) fn nice(&self) -> Result<i32> {
+        Ok(self.stat()?.nice)
+    }
+
+    pub(crate) fn cpu_num(&self) -> Result<i32> {
+        self.stat()?
+            .processor
+            .ok_or_else(|| Error::NotSupported("cpu_num: stat has no processor field".into()))
+    }
+
+    pub(crate) fn cpu_times(&self) -> Result<CpuTimes> {
+        let s = self.stat()?;
+        Ok(CpuTimes {
+            user: self.ticks(s.utime),
+            system: self.ticks(s.stime),
+            children_user: self.ticks(s.cutime),
+            children_system: self.ticks(s.cstime),
+            iowait: self.ticks(s.blkio_ticks),
+        })
+    }
+
+    /// user + system seconds, for cpu_percent.
+    pub(crate) fn busy_seconds(&self) -> Result<f64> {
+        let s = self.stat()?;
+        Ok(self.ticks(s.utime + s.stime))
+    }
+
+    pub(crate) fn syscall<R>(&self, what: &str, r: io::Result<R>) -> Result<R> {
+        r.map_err(|e| match e.raw_os_error() {
+            Some(libc::ESRCH) => match self.liveness() {
+                Liveness::Zombie(ppid) => self.zombie(ppid),
+                _ => self.no_such_process(),
+            },
+            Some(libc::EPERM) | Some(libc::EACCES) => Error::AccessDenied {
+                pid: Some(self.pid),
+                name: self.name_for_errors(),
+            },
+            Some(libc::EINVAL) => Error::InvalidArgument(format!("{what}: invalid argument")),
+            _ => Error::io(format!("{what}({})", self.pid), e),
+        })
+    }
+
+    pub(crate) fn ionice(&self) -> Result<IoNice> {
+        self.syscall("ioprio_get", syscalls::get_ionice(self.pid))
+    }
+
+    pub(crate) fn rlimit(&self, r: RlimitResource) -> Result<Rlimit> {
+        self.syscall("prlimit", syscalls::get_rlimit(self.pid, r))
+    }
+
+    pub(crate) fn cpu_affinity(&self) -> Result<Vec<usize>> {
+        self.syscall("sched_getaffinity", syscalls::get_affinity(self.pid))
+    }
+
+    /// The CPUs the process may be given: `Cpus_allowed_list` of status, else every
+    /// CPU listed in /proc/stat (psutil's rule for `cpu_affinity([])`).
+    pub(crate) fn eligible_cpus(&self) -> Result<Vec<usize>> {
+        if let Some(list) = self.status()?.cpus_allowed_list.as_deref() {
+            if let Some(cpus) = status::parse_cpu_list(list) {
+                if !cpus.is_empty() {
+                    return Ok(cpus);
+                }
+            }
+        }
+        let n = rustix::thread::sched_getaffinity(None)
+            .map(|s| s.count() as usize)
+            .unwrap_or(1);
+        Ok((0..n).collect())
+    }
+
+    // ---- memory -------------------------------------------------------------------
+
+    pub(crate) fn memory_info(&self) -> Result<MemoryInfo> {
+        let m = self.statm()?;
+        let p = self.host.page_size;
+        Ok(MemoryInfo {
+            vms: m[0] * p,
+            rss: m[1] * p,
+            shared: m[2] * p,
+            text: m[3] * p,
+            lib: m[4] * p,
+            data: m[5] * p,
+            dirty: m[6] * p,
+        })
+    }
+
+    pub(crate) fn memory_footprint(&self) -> Result<MemoryFootprint> {
+        let rollup = self.read("smaps_rollup", ReadMode::ToEof, |d| Ok(smaps::footprint(d)));
+        let f = match rollup {
+            Ok(f) => f,
+            // No smaps_rollup (Linux < 4.14, or a fixture): sum the full smaps.
+            Err(Error::Io { .. }) => {
+                self.read("smaps", ReadMode::ToEof, |d| Ok(smaps::footprint(d)))?
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(MemoryFootprint {
+            uss: f.uss,
+            pss: f.pss,
+            swap: f.swap,
+        })
+    }
+
+    pub(crate) fn memory_full_info(&self) -> Result<MemoryFullInfo> {
+        let f = self.memory_footprint()?;
+        let m = self.memory_info()?;
+        Ok(MemoryFullInfo {
+            rss: m.rss,
+            vms: m.vms,
+            shared: m.shared,
+            text: m.text,
+            lib: m.lib,
+            data: m.data,
+            dirty: m.dirty,
+            uss: f.uss,
+            pss: f.pss,
+            swap: f.swap,
+        })
+    }
+
+    pub(crate) fn memory_info_ex(&self) -> Result<MemoryInfoEx> {
+        let s = self.status()?;
+        let z = |v: Option<u64>| v.unwrap_or(0);
+        Ok(MemoryInfoEx {
+            peak_rss: z(s.vm_hwm),
+            peak_vms: z(s.vm_peak),
+            rss_anon: z(s.rss_anon),
+            rss_file: z(s.rss_file),
+            rss_shmem: z(s.rss_shmem),
+            swap: z(s.vm_swap),
+            hugetlb: z(s.hugetlb),
+        })
+    }
+
+    pub(crate) fn page_faults(&self) -> Result<PageFaults> {
+        let s = self.stat()?;
+        Ok(PageFaults {
+            minor: s.minflt,
+            major: s.majflt,
+        })
+    }
+
+    fn smaps(&self) -> Result<Vec<smaps::Mapping>> {
+        let maps = self.read("smaps", ReadMode::ToEof, |d| Ok(smaps::parse_smaps(d)))?;
+        if maps.is_empty() {
+            self.fail_if_zombie()?;
+        }
+        Ok(maps)
+    }
+
+    fn map_path(raw: Vec<u8>) -> PathBuf {
+        if raw.is_empty() {
+            return PathBuf::from("[anon]");
+        }
+        const DELETED: &[u8] = b" (deleted)";
+        if raw.ends_with(DELETED) && !Path::new(std::ffi::OsStr::from_bytes(&raw)).exists() {
+            return PathBuf::from(OsString::from_vec(
+                raw[..raw.len() - DELETED.len()].to_vec(),
+            ));
+        }
+        PathBuf::from(OsString::from_vec(raw))
+    }
+
+    fn counters(m: &smaps::Mapping) -> MapCounters {
+        MapCounters {
+            rss: m.rss,
+            size: m.size,
+            pss: m.pss,
+            shared_clean: m.shared_clean,
+            shared_dirty: m.shared_dirty,
+            private_clean: m.private_clean,
+            private_dirty: m.private_dirty,
+            referenced: m.referenced,
+            anonymous: m.anonymous,
+            swap: m.swap,
+        }
+    }
+
+    pub(crate) fn memory_maps_ungrouped(&self) -> Result<Vec<MemoryMap>> {
+        Ok(self
+            .smaps()?
+            .into_iter()
+            .map(|m| {
+                let counters = Self::counters(&m);
+                MemoryMap {
+                    addr: m.addr,
+                    perms: m.perms,
+                    path: Self::map_path(m.path),
+                    counters,
+                }
+            })
+            .collect())
+    }
+
+    pub(crate) fn memory_maps(&self) -> Result<Vec<MemoryMapGrouped>> {
+        let mut out: Vec<MemoryMapGrouped> = Vec::new();
+        let mut index: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+        for m in self.smaps()? {
+            let c = Self::counters(&m);
+            let path = Self::map_path(m.path);
+            match index.get(&path) {
+                Some(&i) => {
+                    let t = &mut out[i].counters;
+                    t.rss += c.rss;
+                    t.size += c.size;
+                    t.pss += c.pss;
+                    t.shared_clean += c.shared_clean;
+                    t.shared_dirty += c.shared_dirty;
+                    t.private_clean += c.private_clean;
+                    t.private_dirty += c.private_dirty;
+                    t.referenced += c.referenced;
+                    t.anonymous += c.anonymous;
+                    t.swap += c.swap;
+                }
+                None => {
+                    index.insert(path.clone(), out.len());
+                    out.push(MemoryMapGrouped { path, counters: c });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    // ---- counters -----------------------------------------------------------------
+
+    pub(crate) fn io_counters(&self) -> Result<IoCounters> {
+        let v = self.read("io", ReadMode::Record, |d| {
+            if d.is_empty() {
+                return Err(self.parse_error("io", "empty file"));
+            }
+            pid_files::parse_io(d).ok_or_else(|| self.parse_error("io", "missing field"))
+        })?;
+        Ok(IoCounters {
+            read_chars: v[0],
+            write_chars: v[1],
+            read_count: v[2],
+            write_count: v[3],
+            read_bytes: v[4],
+            write_bytes: v[5],
+        })
+    }
+
+    pub(crate) fn num_ctx_switches(&self) -> Result<CtxSwitches> {
+        let s = self.status()?;
+        match (s.voluntary_ctxt_switches, s.nonvoluntary_ctxt_switches) {
+            (Some(voluntary), Some(involuntary)) => Ok(CtxSwitches {
+                voluntary,
+                involuntary,
+            }),
+            _ => Err(Error::NotSupported(
+                "status has no *_ctxt_switches lines (Linux < 2.6.23)".into(),
+            )),
+        }
+    }
+
+    pub(crate) fn num_threads(&self) -> Result<u64> {
+        Ok(self.stat()?.num_threads)
+    }
+
+    fn list_dir(&self, sub: &str) -> Result<Vec<u32>> {
+        let dir = self.host.proc_dir()?;
+        let rel = RelPath::new(self.pid, sub);
+        let fd = fs::open_dir_at(dir, rel.bytes()).map_err(|e| self.map_err(sub, e))?;
+        let mut out = Vec::new();
+        fs::for_each_entry(fd, |name, _| {
+            if let Some(n) = super::parse::parse_u64(name) {
+                out.push(n as u32);
+            }
+            Ok(())
+        })
+        .map_err(|e| self.map_err(sub, e))?;
+        Ok(out)
+    }
+
+    pub(crate) fn num_fds(&self) -> Result<usize> {
+        Ok(self.list_dir("fd")?.len())
+    }
+
+    pub(crate) fn threads(&self) -> Result<Vec<ThreadInfo>> {
+        let mut tids = self.list_dir("task")?;
+        tids.sort_unstable();
+        let mut out = Vec::with_capacity(tids.len());
+        for tid in tids {
+            let file = format!("task/{tid}/stat");
+            match self.read(&file, ReadMode::Record, |d| {
+                stat::parse_stat(d).map_err(|e| self.parse_error(&file, e.to_string()))
+            }) {
+                Ok(s) => out.push(ThreadInfo {
+                    id: tid,
+                    user_time: self.ticks(s.utime),
+                    system_time: self.ticks(s.stime),
+                    name: OsString::from_vec(s.comm),
+                }),
+                // The thread ended between listing and reading: skip it.
+                Err(Error::Io { .. }) => continue,
+                Err(e) if e.is_gone() => {
+                    if matches!(self.liveness(), Liveness::Gone) {
+                        return Err(e);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    fn fd_entries(&self) -> Result<Vec<(i32, Vec<u8>)>> {
+        let dir = self.host.proc_dir()?;
+        let mut fds = self.list_dir("fd")?;
+        fds.sort_unstable();
+        let mut out = Vec::with_capacity(fds.len());
+        for fd in fds {
+            let rel = RelPath::new(self.pid, &format!("fd/{fd}"));
+            match fs::readlink_at(dir, rel.bytes()) {
+                Ok(t) => out.push((fd as i32, t)),
+                // Closed meanwhile, or a name too long to read: skip, as psutil.
+                Err(e)
+                    if matches!(
+                        e.raw_os_error(),
+                        Some(libc::ENOENT) | Some(libc::EINVAL) | Some(libc::ENAMETOOLONG)
+                    ) => {}
+                Err(e) => return Err(self.map_err("fd", e)),
+            }
+        }
+        Ok(out)
+    }
+
+    fn fdinfo(&self, fd: i32) -> Option<(u64, u32)> {
+        self.read(&format!("fdinfo/{fd}"), ReadMode::Record, |d| {
+            Ok(pid_files::parse_fdinfo(d))
+        })
+        .ok()
+        .flatten()
+    }
+
+    fn fd_stat(&self, fd: i32) -> Option<rustix::fs::Stat> {
+        let dir = self.host.proc_dir().ok()?;
+        let rel = RelPath::new(self.pid, &format!("fd/{fd}"));
+        rustix::fs::statat(dir, rel.bytes(), rustix::fs::AtFlags::empty()).ok()
+    }
+
+    pub(crate) fn open_files(&self) -> Result<Vec<OpenFile>> {
+        let mut out = Vec::new();
+        for (fd, target) in self.fd_entries()? {
+            if target.first() != Some(&b'/') {
+                continue;
+            }
+            let Some(st) = self.fd_stat(fd) else { continue };
+            if rustix::fs::FileType::from_raw_mode(st.st_mode) != rustix::fs::FileType::RegularFile
+            {
+                continue;
+            }
+            let Some((position, flags)) = self.fdinfo(fd) else {
+                continue;
+            };
+            out.push(OpenFile {
+                path: PathBuf::from(OsString::from_vec(target)),
+                fd,
+                position,
+                mode: file_mode(flags),
+                flags,
+            });
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn open_descriptors(&self) -> Result<Vec<Descriptor>> {
+        use rustix::fs::FileType;
+        let mut out = Vec::new();
+        for (fd, target) in self.fd_entries()? {
+            let kind = if target.starts_with(b"socket:[") {
+                DescriptorKind::Socket
+            } else if target.starts_with(b"pipe:[") {
+                DescriptorKind::Pipe
+            } else if target.starts_with(b"anon_inode:") {
+                DescriptorKind::AnonInode
+            } else if target.starts_with(b"/dev/pts/")
+                || target.starts_with(b"/dev/tty")
+                || target == b"/dev/console"
+            {
+                DescriptorKind::Tty
+            } else {
+                match self.fd_stat(fd).map(|s| FileType::from_raw_mode(s.st_mode)) {
+                    Some(FileType::RegularFile) => DescriptorKind::File,
+                    Some(FileType::Directory) => DescriptorKind::Directory,
+                    Some(FileType::CharacterDevice) | Some(FileType::BlockDevice) => {
+                        DescriptorKind::Device
+                    }
+                    Some(FileType::Fifo) => DescriptorKind::Pipe,
+                    Some(FileType::Socket) => DescriptorKind::Socket,
+                    _ => DescriptorKind::Other,
+                }
+            };
+            let info = self.fdinfo(fd);
+            out.push(Descriptor {
+                fd,
+                kind,
+                target: PathBuf::from(OsString::from_vec(target)),
+                position: info.map(|i| i.0),
+                flags: info.map(|i| i.1),
+            });
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn cgroup(&self) -> Result<Vec<CgroupMembership>> {
+        self.read("cgroup", ReadMode::ToEof, |d| {
+            Ok(pid_files::parse_cgroup(d)
+                .into_iter()
+                .map(|(id, ctl, path)| CgroupMembership {
+                    hierarchy_id: id,
+                    controllers: String::from_utf8_lossy(&ctl)
+                        .split(',')
+                        .filter(|c| !c.is_empty())
+                        .map(String::from)
+                        .collect(),
+                    path: PathBuf::from(OsString::from_vec(path)),
+                })
+                .collect())
+        })
+    }
+}
+
+/// Whether a process that failed a read is still there.
+enum Liveness {
+    Gone,
+    Zombie(u32),
+    Alive,
+}
+
+fn is_executable_file(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p)
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}
+
+/// psutil's mode string from open flags.
+pub(crate) fn file_mode(flags: u32) -> String {
+    let acc = flags & libc::O_ACCMODE as u32;
+    let append = flags & libc::O_APPEND as u32 != 0;
+    let m = match acc {
+        x if x == libc::O_RDONLY as u32 => "r",
+        x if x == libc::O_WRONLY as u32 => {
+            if append {
+                "a"
+            } else {
+                "w"
+            }
+        }
+        _ => {
+            if append {
+                "a+"
+            } else {
+                "r+"
+            }
+        }
+    };
+    m.to_string()
+}
+
+/// Every PID under the /proc root, ascending (TIDs are not listed by readdir).
+pub(crate) fn pids(host: &HostState) -> Result<Vec<u32>> {
+    let dir = host.proc_dir()?;
+    let fd = fs::open_dir_at(dir, ".").map_err(|e| Error::io(host.proc_root(), e))?;
+    let mut out = Vec::with_capacity(512);
+    fs::for_each_entry(fd, |name, _| {
+        if let Some(pid) = super::parse::parse_u64(name) {
+            if let Ok(pid) = u32::try_from(pid) {
+                out.push(pid);
+            }
+        }
+        Ok(())
+    })
+    .map_err(|e| Error::io(host.proc_root(), e))?;
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// psutil's `pid_exists`: signal 0, then `Tgid` of status to reject TIDs.
+pub(crate) fn pid_exists(host: &HostState, pid: u32) -> bool {
+    if pid == 0 {
+        return false;
+    }
+    match syscalls::kill(pid, 0) {
+        Err(e) if e.raw_os_error() == Some(libc::ESRCH) => return false,
+        Err(e) if e.raw_os_error() != Some(libc::EPERM) => return false,
+        _ => {}
+    }
+    let snap = Snapshot::new(host, pid, None);
+    match snap.read("status", ReadMode::Record, |d| {
+        Ok(status::parse_status(d).tgid)
+    }) {
+        Ok(Some(tgid)) => tgid == pid,
+        Ok(None) | Err(_) => pids(host)
+            .map(|p| p.binary_search(&pid).is_ok())
+            .unwrap_or(false),
+    }
+}
+
+/// MemTotal of /proc/meminfo in bytes.
+pub(crate) fn total_memory(host: &HostState) -> Result<u64> {
+    fs::with_scratch(|buf| {
+        host.read_proc("meminfo", buf, ReadMode::ToEof)?;
+        super::parse::meminfo::mem_total(buf)
+            .ok_or_else(|| Error::parse(host.proc_path("meminfo"), "no MemTotal line"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rel_paths() {
+        assert_eq!(
+            RelPath::new(4294967295, "task/123/stat").bytes(),
+            b"4294967295/task/123/stat"
+        );
+    }
+
+    #[test]
+    fn modes() {
+        assert_eq!(file_mode(libc::O_RDONLY as u32), "r");
+        assert_eq!(file_mode(libc::O_WRONLY as u32), "w");
+        assert_eq!(file_mode((libc::O_WRONLY | libc::O_APPEND) as u32), "a");
+        assert_eq!(file_mode(libc::O_RDWR as u32), "r+");
+        assert_eq!(file_mode((libc::O_RDWR | libc::O_APPEND) as u32), "a+");
+    }
+}
