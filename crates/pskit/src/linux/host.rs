@@ -66,6 +66,7 @@ impl HostState {
     }
 
     /// A path under the /sys root.
+    #[allow(dead_code)] // the system-wide readers use it
     pub(crate) fn sys_path(&self, rel: impl AsRef<Path>) -> PathBuf {
         self.sys_root.join(rel)
     }

@@ -447,8 +447,10 @@ impl<'h> Snapshot<'h> {
         let rollup = self.read("smaps_rollup", ReadMode::ToEof, |d| Ok(smaps::footprint(d)));
         let f = match rollup {
             Ok(f) => f,
-            // No smaps_rollup (Linux < 4.14, or a fixture): sum the full smaps.
-            Err(Error::Io { .. }) => {
+            // No smaps_rollup (Linux < 4.14, or a fixture), or a zombie (whose rollup
+            // fails with ESRCH): sum the full smaps, empty for a zombie, so all zeros
+            // as psutil reports.
+            Err(Error::Io { .. } | Error::ZombieProcess { .. }) => {
                 self.read("smaps", ReadMode::ToEof, |d| Ok(smaps::footprint(d)))?
             }
             Err(e) => return Err(e),

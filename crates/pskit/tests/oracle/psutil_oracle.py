@@ -1,0 +1,103 @@
+"""psutil 7.2.2 as a test oracle for pskit.
+
+Prints, as one JSON document, what psutil answers for the PIDs given (or every PID),
+in pskit's wire format: namedtuples as objects, enums as their values, OS strings as
+text when they are valid UTF-8 and as byte arrays otherwise. A method that raises is
+recorded as {"__error__": "<ExceptionClass>"}.
+
+usage: psutil_oracle.py procs [PID ...]      per-process getters
+       psutil_oracle.py rlimits PID          every RLIMIT_* of one process
+"""
+import enum
+import json
+import os
+import sys
+
+try:
+    import psutil
+except ImportError:
+    sys.exit("psutil is not installed: run `pip install psutil==7.2.2`")
+
+if psutil.__version__ != "7.2.2":
+    sys.exit(f"psutil {psutil.__version__} found, the oracle needs 7.2.2: pip install psutil==7.2.2")
+
+GETTERS = [
+    "ppid", "name", "exe", "cmdline", "environ", "status", "create_time", "cwd",
+    "username", "uids", "gids", "terminal", "nice", "ionice", "cpu_affinity", "cpu_num",
+    "cpu_times", "memory_info", "memory_full_info", "memory_maps", "io_counters",
+    "num_ctx_switches", "num_fds", "num_threads", "threads", "open_files",
+]
+
+
+def wire(v):
+    """Converts a psutil value to pskit's JSON wire format."""
+    if isinstance(v, str):
+        raw = os.fsencode(v)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return list(raw)
+    if isinstance(v, enum.Enum):
+        return v.value
+    if isinstance(v, tuple) and hasattr(v, "_asdict"):
+        return {k: wire(x) for k, x in v._asdict().items()}
+    if isinstance(v, (list, tuple)):
+        return [wire(x) for x in v]
+    if isinstance(v, dict):
+        out = {}
+        for k, x in v.items():
+            key = os.fsencode(k).decode("utf-8", "replace")
+            out[key] = wire(x)
+        return out
+    return v
+
+
+def procs(pids):
+    result = {}
+    for pid in pids:
+        try:
+            p = psutil.Process(pid)
+        except psutil.Error as e:
+            result[str(pid)] = {"__error__": type(e).__name__}
+            continue
+        entry = {}
+        for name in GETTERS:
+            try:
+                entry[name] = wire(getattr(p, name)())
+            except psutil.Error as e:
+                entry[name] = {"__error__": type(e).__name__}
+            except NotImplementedError:
+                entry[name] = {"__error__": "NotImplementedError"}
+            except OSError as e:
+                entry[name] = {"__error__": "OSError:" + str(e.errno)}
+        try:
+            entry["memory_percent"] = p.memory_percent()
+        except psutil.Error as e:
+            entry["memory_percent"] = {"__error__": type(e).__name__}
+        result[str(pid)] = entry
+    return result
+
+
+def rlimits(pid):
+    p = psutil.Process(pid)
+    out = {}
+    for name in dir(psutil):
+        if name.startswith("RLIMIT_"):
+            out[name[len("RLIMIT_"):]] = list(p.rlimit(getattr(psutil, name)))
+    return out
+
+
+def main():
+    cmd = sys.argv[1]
+    args = [int(a) for a in sys.argv[2:]]
+    if cmd == "procs":
+        doc = procs(args or psutil.pids())
+        doc["__oracle_pid__"] = os.getpid()
+    elif cmd == "rlimits":
+        doc = rlimits(args[0])
+    else:
+        sys.exit(f"unknown command {cmd}")
+    json.dump(doc, sys.stdout)
+
+
+main()

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test of pskit, installing what the tests need when it is missing:
+# psutil 7.2.2 (the parity oracle) and an unprivileged user for the AccessDenied tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! python3 -c 'import psutil, sys; sys.exit(psutil.__version__ != "7.2.2")' 2>/dev/null; then
+    echo "== installing psutil 7.2.2 (the parity oracle)"
+    python3 -m pip install --quiet --disable-pip-version-check psutil==7.2.2
+fi
+if [ "$(id -u)" = 0 ] && ! id pskit-test >/dev/null 2>&1; then
+    echo "== creating the unprivileged user pskit-test"
+    useradd --no-create-home --shell /usr/sbin/nologin pskit-test
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+echo "== cargo test"
+cargo test --workspace
