@@ -411,20 +411,29 @@ impl<'h> Snapshot<'h> {
         self.syscall("sched_getaffinity", syscalls::get_affinity(self.pid))
     }
 
-    /// The CPUs the process may be given: `Cpus_allowed_list` of status, else every
-    /// CPU listed in /proc/stat (psutil's rule for `cpu_affinity([])`).
+    /// The CPUs `cpu_affinity([])` means: every CPU listed in /proc/stat (`cpuN` lines,
+    /// so offline CPUs are left out). psutil first tries the `Cpus_allowed_list` range
+    /// of the process's own status, which is the *current* affinity, so after pinning a
+    /// process to one CPU "all" would mean that CPU again when the list is a range;
+    /// pskit always means all CPUs.
     pub(crate) fn eligible_cpus(&self) -> Result<Vec<usize>> {
-        if let Some(list) = self.status()?.cpus_allowed_list.as_deref() {
-            if let Some(cpus) = status::parse_cpu_list(list) {
-                if !cpus.is_empty() {
-                    return Ok(cpus);
-                }
+        fs::with_scratch(|buf| {
+            self.host.read_proc("stat", buf, ReadMode::ToEof)?;
+            let cpus: Vec<usize> = super::parse::lines(buf)
+                .filter_map(|l| l.strip_prefix(b"cpu"))
+                .filter_map(|rest| {
+                    let end = rest
+                        .iter()
+                        .position(|b| !b.is_ascii_digit())
+                        .unwrap_or(rest.len());
+                    super::parse::parse_u64(&rest[..end]).map(|n| n as usize)
+                })
+                .collect();
+            if cpus.is_empty() {
+                return Err(Error::parse(self.host.proc_path("stat"), "no cpuN lines"));
             }
-        }
-        let n = rustix::thread::sched_getaffinity(None)
-            .map(|s| s.count() as usize)
-            .unwrap_or(1);
-        Ok((0..n).collect())
+            Ok(cpus)
+        })
     }
 
     // ---- memory -------------------------------------------------------------------

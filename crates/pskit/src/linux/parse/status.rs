@@ -16,7 +16,6 @@ pub(crate) struct Status {
     pub threads: Option<u64>,
     pub voluntary_ctxt_switches: Option<u64>,
     pub nonvoluntary_ctxt_switches: Option<u64>,
-    pub cpus_allowed_list: Option<String>,
     pub vm_peak: Option<u64>,
     pub vm_hwm: Option<u64>,
     pub rss_anon: Option<u64>,
@@ -61,11 +60,6 @@ pub(crate) fn parse_status(data: &[u8]) -> Status {
             b"Threads" => s.threads = value_after_colon(line),
             b"voluntary_ctxt_switches" => s.voluntary_ctxt_switches = value_after_colon(line),
             b"nonvoluntary_ctxt_switches" => s.nonvoluntary_ctxt_switches = value_after_colon(line),
-            b"Cpus_allowed_list" => {
-                let v = &line[colon + 1..];
-                s.cpus_allowed_list =
-                    Some(String::from_utf8_lossy(v).trim().to_string()).filter(|v| !v.is_empty());
-            }
             b"VmPeak" => s.vm_peak = kb(),
             b"VmHWM" => s.vm_hwm = kb(),
             b"RssAnon" => s.rss_anon = kb(),
@@ -77,24 +71,6 @@ pub(crate) fn parse_status(data: &[u8]) -> Status {
         }
     }
     s
-}
-
-/// Parses a CPU list such as `0-3,8,10-11` into CPU numbers.
-pub(crate) fn parse_cpu_list(list: &str) -> Option<Vec<usize>> {
-    let mut out = Vec::new();
-    for part in list.trim().split(',').filter(|p| !p.is_empty()) {
-        match part.split_once('-') {
-            Some((a, b)) => {
-                let (a, b): (usize, usize) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
-                if b < a || b - a > 1 << 16 {
-                    return None;
-                }
-                out.extend(a..=b);
-            }
-            None => out.push(part.trim().parse().ok()?),
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -120,7 +96,6 @@ Cpus_allowed_list:\t0-1\nvoluntary_ctxt_switches:\t12\nnonvoluntary_ctxt_switche
         assert_eq!(s.threads, Some(3));
         assert_eq!(s.voluntary_ctxt_switches, Some(12));
         assert_eq!(s.nonvoluntary_ctxt_switches, Some(3));
-        assert_eq!(s.cpus_allowed_list.as_deref(), Some("0-1"));
         assert_eq!(s.vm_peak, Some(10000 * 1024));
         assert_eq!(s.vm_hwm, Some(500 * 1024));
         assert_eq!(
@@ -139,17 +114,5 @@ Cpus_allowed_list:\t0-1\nvoluntary_ctxt_switches:\t12\nnonvoluntary_ctxt_switche
         assert_eq!(s.threads, None);
         assert_eq!(s.vm_swap, None);
         assert_eq!(parse_status(b""), Status::default());
-    }
-
-    #[test]
-    fn cpu_lists() {
-        assert_eq!(
-            parse_cpu_list("0-3,8,10-11"),
-            Some(vec![0, 1, 2, 3, 8, 10, 11])
-        );
-        assert_eq!(parse_cpu_list("0"), Some(vec![0]));
-        assert_eq!(parse_cpu_list(""), Some(vec![]));
-        assert_eq!(parse_cpu_list("3-1"), None);
-        assert_eq!(parse_cpu_list("x"), None);
     }
 }
