@@ -11,8 +11,16 @@ const BTIME: u64 = 1_700_000_000;
 /// A /proc root with a /proc/stat holding `btime`.
 fn proc_root() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("stat"), format!("cpu  1 2 3 4 5 6 7 0 0 0\ncpu0 1 2 3 4 5 6 7 0 0 0\nbtime {BTIME}\n")).unwrap();
-    fs::write(dir.path().join("meminfo"), "MemTotal:       1000000 kB\nMemFree:         500000 kB\n").unwrap();
+    fs::write(
+        dir.path().join("stat"),
+        format!("cpu  1 2 3 4 5 6 7 0 0 0\ncpu0 1 2 3 4 5 6 7 0 0 0\nbtime {BTIME}\n"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("meminfo"),
+        "MemTotal:       1000000 kB\nMemFree:         500000 kB\n",
+    )
+    .unwrap();
     dir
 }
 
@@ -55,7 +63,10 @@ fn a_user_process_reads_from_the_relocated_root() {
     assert_eq!(p.status().unwrap(), Status::Sleeping);
     assert_eq!(p.memory_info().unwrap().rss, 250 * page);
     let full = p.memory_full_info().unwrap();
-    assert_eq!((full.uss, full.pss, full.swap), (300 * 1024, 600 * 1024, 8 * 1024));
+    assert_eq!(
+        (full.uss, full.pss, full.swap),
+        (300 * 1024, 600 * 1024, 8 * 1024)
+    );
     assert_eq!(p.num_ctx_switches().unwrap().involuntary, 4);
     assert_eq!(p.cmdline().unwrap(), vec!["/usr/bin/x", "--flag"]);
     let pct = p.memory_percent(pskit::MemoryType::Rss).unwrap();
@@ -102,7 +113,14 @@ fn kernel_thread_has_empty_cmdline_and_exe() {
 #[test]
 fn idle_parked_and_unknown_states() {
     let root = proc_root();
-    for (pid, letter) in [(10, 'I'), (11, 'P'), (12, 'K'), (13, 'W'), (14, 'x'), (15, '?')] {
+    for (pid, letter) in [
+        (10, 'I'),
+        (11, 'P'),
+        (12, 'K'),
+        (13, 'W'),
+        (14, 'x'),
+        (15, '?'),
+    ] {
         let d = root.path().join(pid.to_string());
         fs::create_dir_all(&d).unwrap();
         fs::write(d.join("stat"), stat_line(pid, "k", letter, 1)).unwrap();
@@ -110,9 +128,18 @@ fn idle_parked_and_unknown_states() {
     let host = host_of(&root);
     let states: Vec<&str> = [10, 11, 12, 13, 14, 15]
         .iter()
-        .map(|&pid| Process::with_host(&host, pid).unwrap().status().unwrap().as_str())
+        .map(|&pid| {
+            Process::with_host(&host, pid)
+                .unwrap()
+                .status()
+                .unwrap()
+                .as_str()
+        })
         .collect();
-    assert_eq!(states, ["idle", "parked", "wake-kill", "waking", "dead", "?"]);
+    assert_eq!(
+        states,
+        ["idle", "parked", "wake-kill", "waking", "dead", "?"]
+    );
 }
 
 #[test]
@@ -147,9 +174,14 @@ fn short_and_truncated_stat_lines_never_panic() {
     }
     // An empty stat (the process went away while being read) is NoSuchProcess.
     fs::write(d.join("stat"), "").unwrap();
-    assert!(Process::with_host(&host_of(&root), 42).unwrap_err().is_gone());
+    assert!(Process::with_host(&host_of(&root), 42)
+        .unwrap_err()
+        .is_gone());
     // A scan skips it instead of failing.
-    assert!(ProcessTable::with_host(host_of(&root)).scan(&[Attr::Name]).unwrap().is_empty());
+    assert!(ProcessTable::with_host(host_of(&root))
+        .scan(&[Attr::Name])
+        .unwrap()
+        .is_empty());
 }
 
 #[test]
@@ -170,8 +202,13 @@ fn status_without_ctxt_lines_is_not_supported() {
     let p = Process::with_host(&host_of(&root), 42).unwrap();
     assert!(matches!(p.num_ctx_switches(), Err(Error::NotSupported(_))));
     // The scan records it per field and goes on.
-    let infos = ProcessTable::with_host(host_of(&root)).scan(&[Attr::NumCtxSwitches, Attr::Uids]).unwrap();
-    assert_eq!(infos[0].errors().get("num_ctx_switches"), Some(&"NotImplementedError"));
+    let infos = ProcessTable::with_host(host_of(&root))
+        .scan(&[Attr::NumCtxSwitches, Attr::Uids])
+        .unwrap();
+    assert_eq!(
+        infos[0].errors().get("num_ctx_switches"),
+        Some(&"NotImplementedError")
+    );
     assert_eq!(infos[0].uids.value().unwrap().real, 0);
 }
 
