@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""psutil side of pskit-bench: times psutil in one interpreter and prints JSON lines.
+
+Usage:
+    psutil_scan.py check                 print psutil's version (exit 2 if missing)
+    psutil_scan.py procscan REPS         1 "first" call, then REPS steady calls of
+                                         process_iter(ATTRS)
+    psutil_scan.py uss REPS              1 first + REPS steady passes of
+                                         memory_full_info() over every process
+
+Each line: {"tool": ..., "secs": ..., "procs": ...}. Timing is time.perf_counter()
+around the call, inside the already started interpreter (perf-anchors method).
+"""
+import json
+import sys
+import time
+
+try:
+    import psutil
+except ImportError:
+    sys.stderr.write(
+        "\n" + "!" * 72 + "\n"
+        "!! pskit-bench: psutil is not installed for " + sys.executable + "\n"
+        "!! Install it with:  pip install psutil==7.2.2\n"
+        + "!" * 72 + "\n\n"
+    )
+    sys.exit(2)
+
+ATTRS = [
+    "pid", "ppid", "name", "status", "username", "create_time",
+    "cpu_times", "memory_info", "num_threads", "cmdline",
+]
+
+
+def procscan():
+    infos = [p.info for p in psutil.process_iter(ATTRS)]
+    return len(infos)
+
+
+def uss():
+    n = 0
+    for p in psutil.process_iter():
+        try:
+            p.memory_full_info()
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):
+            continue
+        except psutil.AccessDenied:
+            pass
+        n += 1
+    return n
+
+
+def emit(tool, secs, procs):
+    sys.stdout.write(json.dumps({"tool": tool, "secs": secs, "procs": procs}) + "\n")
+    sys.stdout.flush()
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    mode = sys.argv[1]
+    if mode == "check":
+        print(psutil.__version__)
+        return
+    reps = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    fn, name = {"procscan": (procscan, "psutil"), "uss": (uss, "psutil-uss")}[mode]
+    for i in range(reps + 1):
+        t0 = time.perf_counter()
+        n = fn()
+        dt = time.perf_counter() - t0
+        emit(name + "-first" if i == 0 else name, dt, n)
+
+
+if __name__ == "__main__":
+    main()
