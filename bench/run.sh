@@ -31,7 +31,7 @@ mkdir -p "$OUT"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 
 "$BIN" procscan --rounds 5 --reps 5 --sleepers 0,2000 --json "$OUT/procscan-$STAMP.jsonl" "$@"
-"$BIN" uss --rounds 5 --reps 5 --sleepers 500 --json "$OUT/uss-$STAMP.jsonl"
+"$BIN" uss --rounds 5 --reps 10 --sleepers 500 --json "$OUT/uss-$STAMP.jsonl"
 "$BIN" syscalls --sleepers 500 --json "$OUT/syscalls-$STAMP.json"
 
 leftover=$(pgrep -x -P $$ sleep | wc -l || true)

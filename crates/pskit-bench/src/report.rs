@@ -62,8 +62,7 @@ pub struct Summary {
     pub med_secs: f64,
 }
 
-impl Summary {
-}
+impl Summary {}
 
 /// Summaries keyed by (sleepers, tool), for samples of one bench.
 pub fn summarize(samples: &[Sample]) -> BTreeMap<(usize, String), Summary> {

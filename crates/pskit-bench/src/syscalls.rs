@@ -60,9 +60,9 @@ fn strace(tool: &str, k: usize) -> Result<Counts, String> {
     }
     let procs = String::from_utf8_lossy(&out.stdout)
         .lines()
+        .rev()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|j| j["procs"].as_f64())
-        .last()
+        .find_map(|j| j["procs"].as_f64())
         .ok_or_else(|| format!("no sample line from {tool}"))?;
     let text = std::fs::read_to_string(&out_file).map_err(|e| e.to_string())?;
     let _ = std::fs::remove_file(&out_file);
