@@ -217,12 +217,15 @@ fn compare_pids(filter: impl Fn(u32) -> bool, pids: &[u32]) -> (usize, Vec<Strin
         if skip.contains(&pid) || !filter(pid) || error_kind(av).is_some() {
             continue;
         }
-        let (Some(ov), Some(bv)) = (ours.get(&pid), b.get(pid_s)) else {
-            continue;
-        };
+        let Some(bv) = b.get(pid_s) else { continue };
         if error_kind(bv).is_some() {
             continue;
         }
+        // psutil saw the process before and after: pskit must have listed it.
+        let Some(ov) = ours.get(&pid) else {
+            mismatches.push(format!("pid {pid}: listed by psutil in both passes but missing from pskit's scan"));
+            continue;
+        };
         compared += 1;
         compare_process(pid, av, ov, bv, pids.is_empty(), &mut mismatches);
     }

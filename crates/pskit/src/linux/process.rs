@@ -94,7 +94,8 @@ impl<'h> Snapshot<'h> {
             Some(libc::ENOENT) | Some(libc::ESRCH) => match self.liveness() {
                 Liveness::Gone => self.no_such_process(),
                 Liveness::Zombie(ppid) => self.zombie(ppid),
-                Liveness::Alive if e.raw_os_error() == Some(libc::ESRCH) => self.no_such_process(),
+                // Still there: the file itself refused (kernel threads answer ESRCH for
+                // smaps_rollup), which is not "process gone".
                 Liveness::Alive => Error::io(self.path(file), e),
             },
             _ => Error::io(self.path(file), e),
