@@ -47,7 +47,7 @@ pub(crate) struct Snapshot<'h> {
     /// The name to put in errors (psutil's `_name`).
     name_hint: Option<OsString>,
     stat: OnceCell<stat::Stat>,
-    status: OnceCell<status::Status>,
+    status: OnceCell<Vec<u8>>,
     statm: OnceCell<[u64; 7]>,
     cmdline: OnceCell<Vec<OsString>>,
 }
@@ -175,14 +175,17 @@ impl<'h> Snapshot<'h> {
         Ok(self.stat.get_or_init(|| s))
     }
 
-    fn status(&self) -> Result<&status::Status> {
+    /// The raw status file; its lines are parsed on demand (the scan needs one).
+    fn status_raw(&self) -> Result<&[u8]> {
         if let Some(s) = self.status.get() {
             return Ok(s);
         }
-        let s = self.read("status", ReadMode::Record, |data| {
-            Ok(status::parse_status(data))
-        })?;
+        let s = self.read("status", ReadMode::Record, |data| Ok(data.to_vec()))?;
         Ok(self.status.get_or_init(|| s))
+    }
+
+    fn status(&self) -> Result<status::Status> {
+        Ok(status::parse_status(self.status_raw()?))
     }
 
     fn statm(&self) -> Result<&[u64; 7]> {
@@ -328,8 +331,13 @@ impl<'h> Snapshot<'h> {
 
     // ---- users and terminal -------------------------------------------------------
 
-    fn ids(&self, which: Option<[u32; 4]>) -> Result<Ids> {
-        let v = which.ok_or_else(|| self.parse_error("status", "no Uid/Gid line"))?;
+    fn ids(&self, key: &[u8]) -> Result<Ids> {
+        let v = status::ids(self.status_raw()?, key).ok_or_else(|| {
+            self.parse_error(
+                "status",
+                format!("no valid {} line", String::from_utf8_lossy(key)),
+            )
+        })?;
         Ok(Ids {
             real: v[0],
             effective: v[1],
@@ -338,13 +346,11 @@ impl<'h> Snapshot<'h> {
     }
 
     pub(crate) fn uids(&self) -> Result<Ids> {
-        let st = self.status()?;
-        self.ids(st.uids)
+        self.ids(b"Uid")
     }
 
     pub(crate) fn gids(&self) -> Result<Ids> {
-        let st = self.status()?;
-        self.ids(st.gids)
+        self.ids(b"Gid")
     }
 
     pub(crate) fn username(&self) -> Result<OsString> {

@@ -1,7 +1,6 @@
 //! The process table: listing PIDs, iterating processes, bulk scans with attribute
 //! selection, and waiting for many processes.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use super::info::{Attr, AttrSet, ProcessInfo};
@@ -89,7 +88,9 @@ pub fn process_iter() -> Result<impl Iterator<Item = Process>> {
 /// ```
 pub struct ProcessTable {
     host: Host,
-    procs: HashMap<u32, Process>,
+    /// Instances from the last scan, ascending by PID (merged with the next PID list
+    /// instead of hashed: both are sorted).
+    procs: Vec<Process>,
 }
 
 impl Default for ProcessTable {
@@ -118,7 +119,7 @@ impl ProcessTable {
     pub fn with_host(host: Host) -> Self {
         ProcessTable {
             host,
-            procs: HashMap::new(),
+            procs: Vec::new(),
         }
     }
 
@@ -130,7 +131,7 @@ impl ProcessTable {
     /// assert!(table.processes().count() > 0);
     /// ```
     pub fn processes(&self) -> impl Iterator<Item = &Process> {
-        self.procs.values()
+        self.procs.iter()
     }
 
     /// Reads `attrs` (psutil's attribute names; an empty slice means all of them) for
@@ -154,12 +155,16 @@ impl ProcessTable {
         };
         let now = Instant::now();
         let mut out = Vec::with_capacity(pids.len());
-        let mut next = HashMap::with_capacity(pids.len());
+        let mut next = Vec::with_capacity(pids.len());
+        let mut previous = std::mem::take(&mut self.procs).into_iter().peekable();
         for pid in pids {
+            // Both lists ascend: drop instances of PIDs that are gone, take this one's.
+            while previous.next_if(|p| p.pid() < pid).is_some() {}
+            let known = previous.next_if(|p| p.pid() == pid);
             let snap = Snapshot::new(&self.host.inner, pid, None);
             let Ok(stat) = snap.stat() else { continue };
             let start = stat.starttime;
-            let process = match self.procs.remove(&pid) {
+            let process = match known {
                 Some(p) if p.start_ticks == start => p,
                 _ => match Process::from_stat(&self.host, pid, stat.clone()) {
                     Ok(p) => p,
@@ -173,7 +178,7 @@ impl ProcessTable {
             match info {
                 Ok(info) => {
                     out.push(info);
-                    next.insert(pid, process);
+                    next.push(process);
                 }
                 Err(e) if e.is_gone() => continue,
                 Err(e) => return Err(e),

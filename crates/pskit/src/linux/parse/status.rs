@@ -25,6 +25,26 @@ pub(crate) struct Status {
     pub hugetlb: Option<u64>,
 }
 
+/// The value of one `Key:` line, found by scanning only as far as that line (the scan
+/// needs `Uid:`, line 9 of about 57, so the rest is never looked at).
+pub(crate) fn field<'a>(data: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    data.split(|&b| b == b'\n').find_map(|line| {
+        let rest = line.strip_prefix(key)?;
+        rest.strip_prefix(b":")
+    })
+}
+
+/// The real, effective, saved and filesystem ids of a `Uid:` or `Gid:` line.
+pub(crate) fn ids(data: &[u8], key: &[u8]) -> Option<[u32; 4]> {
+    let value = field(data, key)?;
+    let mut out = [0u32; 4];
+    let mut it = fields(value);
+    for slot in out.iter_mut() {
+        *slot = u32::try_from(parse_u64(it.next()?)?).ok()?;
+    }
+    Some(out)
+}
+
 fn four_ids(line: &[u8]) -> Option<[u32; 4]> {
     let colon = line.iter().position(|&b| b == b':')?;
     let mut out = [0u32; 4];
@@ -104,6 +124,15 @@ Cpus_allowed_list:\t0-1\nvoluntary_ctxt_switches:\t12\nnonvoluntary_ctxt_switche
         );
         assert_eq!(s.vm_swap, Some(7 * 1024));
         assert_eq!(s.hugetlb, Some(0));
+    }
+
+    #[test]
+    fn single_fields() {
+        assert_eq!(ids(STATUS, b"Uid"), Some([1000, 1001, 1002, 1003]));
+        assert_eq!(ids(STATUS, b"Gid"), Some([100, 101, 102, 103]));
+        assert_eq!(ids(b"Uid:\t1\t2\n", b"Uid"), None);
+        assert_eq!(field(STATUS, b"Tgid"), Some(&b"\t4242"[..]));
+        assert_eq!(field(STATUS, b"Nope"), None);
     }
 
     #[test]
