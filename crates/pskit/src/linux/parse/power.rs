@@ -38,8 +38,13 @@ pub(crate) fn battery(a: &BatteryAttrs) -> Option<(f64, SecsLeft, Option<bool>)>
         _ => None,
     };
     let percent = match pair {
-        Some((_, full, _)) if full == 0.0 => 0.0,
-        Some((now, full, _)) => 100.0 * now / full,
+        Some((now, full, _)) => {
+            if full == 0.0 {
+                0.0
+            } else {
+                100.0 * now / full
+            }
+        }
         None => a.capacity?,
     };
     let plugged = match a.ac_online {
