@@ -35,6 +35,7 @@ mod error;
 mod host;
 pub mod process;
 mod serde_os;
+pub mod system;
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -51,3 +52,4 @@ pub use process::{
     MemoryMap, MemoryMapGrouped, MemoryType, Oneshot, OpenFile, PageFaults, Process, ProcessInfo,
     ProcessTable, Rlimit, RlimitResource, Status, ThreadInfo, RLIM_INFINITY,
 };
+pub use system::*;

@@ -9,6 +9,7 @@ pub(crate) mod host;
 pub(crate) mod parse;
 pub(crate) mod process;
 pub(crate) mod syscalls;
+pub(crate) mod system;
 pub(crate) mod terminal;
 pub(crate) mod users;
 

@@ -1,9 +1,15 @@
 //! Pure parsers: bytes in, values out. No I/O, so every rule is tested with fixtures.
 
+pub(crate) mod cgroup;
 pub(crate) mod cmdline;
+pub(crate) mod cpuinfo;
+pub(crate) mod diskstats;
 pub(crate) mod kstat;
 pub(crate) mod meminfo;
+pub(crate) mod mounts;
+pub(crate) mod netdev;
 pub(crate) mod pid_files;
+pub(crate) mod power;
 pub(crate) mod smaps;
 pub(crate) mod stat;
 pub(crate) mod status;

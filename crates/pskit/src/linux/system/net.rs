@@ -1,0 +1,327 @@
+//! Network readers: /proc/net/dev, getifaddrs(3) and the interface ioctls.
+
+use std::collections::BTreeMap;
+use std::ffi::CStr;
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::with_proc;
+use crate::linux::parse::netdev;
+use crate::linux::HostState;
+use crate::system::net::{
+    NetIoCounters, NicAddress, NicDuplex, NicStats, AF_INET, AF_INET6, AF_LINK,
+};
+use crate::{Error, Result};
+
+pub(crate) fn netdev(host: &HostState) -> Result<BTreeMap<String, NetIoCounters>> {
+    with_proc(host, "net/dev", |d| {
+        Ok(netdev::netdev(d)
+            .map(|(n, a)| {
+                (
+                    String::from_utf8_lossy(n).into_owned(),
+                    NetIoCounters::from_array(a),
+                )
+            })
+            .collect())
+    })
+}
+
+/// Renders a socket address of the family psutil reports; `None` for other families or
+/// a null pointer.
+///
+/// SAFETY: `sa` is null or points to a sockaddr of at least the size its family needs,
+/// as getifaddrs(3) guarantees.
+unsafe fn render(sa: *const libc::sockaddr) -> Option<(i32, String)> {
+    if sa.is_null() {
+        return None;
+    }
+    match (*sa).sa_family as i32 {
+        libc::AF_INET => {
+            let sin = &*(sa as *const libc::sockaddr_in);
+            let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
+            Some((AF_INET, ip.to_string()))
+        }
+        libc::AF_INET6 => {
+            let sin6 = &*(sa as *const libc::sockaddr_in6);
+            let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
+            let mut s = ip.to_string();
+            let scope = sin6.sin6_scope_id;
+            if scope != 0 {
+                // getnameinfo(NI_NUMERICHOST): the interface name for link-local
+                // unicast and multicast, the number otherwise.
+                let seg = ip.segments();
+                let link_local = seg[0] & 0xffc0 == 0xfe80 || seg[0] & 0xff0f == 0xff02;
+                let mut name = [0 as libc::c_char; libc::IF_NAMESIZE];
+                let named = link_local && !libc::if_indextoname(scope, name.as_mut_ptr()).is_null();
+                if named {
+                    s.push('%');
+                    s.push_str(&CStr::from_ptr(name.as_ptr()).to_string_lossy());
+                } else {
+                    s.push_str(&format!("%{scope}"));
+                }
+            }
+            Some((AF_INET6, s))
+        }
+        libc::AF_PACKET => {
+            let sll = &*(sa as *const libc::sockaddr_ll);
+            let len = (sll.sll_halen as usize).min(sll.sll_addr.len());
+            if len == 0 {
+                return None;
+            }
+            let mut parts: Vec<String> = sll.sll_addr[..len]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            while parts.len() < 6 {
+                parts.push("00".into());
+            }
+            Some((AF_LINK, parts.join(":")))
+        }
+        _ => None,
+    }
+}
+
+struct IfAddrs(*mut libc::ifaddrs);
+
+impl Drop for IfAddrs {
+    fn drop(&mut self) {
+        // SAFETY: the list came from a successful getifaddrs and is freed once.
+        unsafe { libc::freeifaddrs(self.0) }
+    }
+}
+
+pub(crate) fn if_addrs() -> Result<BTreeMap<String, Vec<NicAddress>>> {
+    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs writes a list head into `head` on success.
+    if unsafe { libc::getifaddrs(&mut head) } != 0 {
+        return Err(Error::io("getifaddrs", io::Error::last_os_error()));
+    }
+    let list = IfAddrs(head);
+    let mut out: BTreeMap<String, Vec<NicAddress>> = BTreeMap::new();
+    let mut cur = list.0;
+    while !cur.is_null() {
+        // SAFETY: `cur` is a node of the live list; pointers in it follow getifaddrs's
+        // contract (null or valid sockaddrs, NUL-terminated name).
+        let ifa = unsafe { &*cur };
+        cur = ifa.ifa_next;
+        let Some((family, address)) = (unsafe { render(ifa.ifa_addr) }) else {
+            continue;
+        };
+        let name = unsafe { CStr::from_ptr(ifa.ifa_name) }
+            .to_string_lossy()
+            .into_owned();
+        let netmask = if family == AF_LINK {
+            None
+        } else {
+            unsafe { render(ifa.ifa_netmask) }.map(|(_, s)| s)
+        };
+        let flags = ifa.ifa_flags;
+        let other = unsafe { render(ifa.ifa_ifu) }.map(|(_, s)| s);
+        let (broadcast, ptp) = if flags & libc::IFF_BROADCAST as u32 != 0 {
+            (other, None)
+        } else if flags & libc::IFF_POINTOPOINT as u32 != 0 {
+            (None, other)
+        } else {
+            (None, None)
+        };
+        out.entry(name).or_default().push(NicAddress {
+            family,
+            address,
+            netmask,
+            broadcast,
+            ptp,
+        });
+    }
+    for v in out.values_mut() {
+        v.sort_by_key(|a| a.family);
+    }
+    Ok(out)
+}
+
+/// `struct ifreq`: the name and a 24-byte union (flags, MTU or a data pointer).
+#[repr(C)]
+struct IfReq {
+    name: [u8; 16],
+    data: IfReqData,
+}
+
+#[repr(C)]
+union IfReqData {
+    flags: libc::c_short,
+    mtu: libc::c_int,
+    ptr: *mut libc::c_void,
+    pad: [u8; 24],
+}
+
+/// `struct ethtool_cmd` (the legacy ETHTOOL_GSET layout).
+#[repr(C)]
+#[derive(Default)]
+struct EthtoolCmd {
+    cmd: u32,
+    supported: u32,
+    advertising: u32,
+    speed: u16,
+    duplex: u8,
+    port: u8,
+    phy_address: u8,
+    transceiver: u8,
+    autoneg: u8,
+    mdio_support: u8,
+    maxtxpkt: u32,
+    maxrxpkt: u32,
+    speed_hi: u16,
+    eth_tp_mdix: u8,
+    eth_tp_mdix_ctrl: u8,
+    lp_advertising: u32,
+    reserved: [u32; 2],
+}
+
+const SIOCGIFFLAGS: u64 = 0x8913;
+const SIOCGIFMTU: u64 = 0x8921;
+const SIOCETHTOOL: u64 = 0x8946;
+const ETHTOOL_GSET: u32 = 1;
+
+/// psutil's flag names in bit order (IFF_UP = 0x1 … IFF_DYNAMIC = 0x8000).
+const FLAG_NAMES: [&str; 16] = [
+    "up",
+    "broadcast",
+    "debug",
+    "loopback",
+    "pointopoint",
+    "notrailers",
+    "running",
+    "noarp",
+    "promisc",
+    "allmulti",
+    "master",
+    "slave",
+    "multicast",
+    "portsel",
+    "automedia",
+    "dynamic",
+];
+
+/// The psutil flag string for SIOCGIFFLAGS bits.
+pub(crate) fn flag_string(bits: u32) -> String {
+    let mut s = String::new();
+    for (i, n) in FLAG_NAMES.iter().enumerate() {
+        if bits & (1 << i) != 0 {
+            if !s.is_empty() {
+                s.push(',');
+            }
+            s.push_str(n);
+        }
+    }
+    s
+}
+
+struct Sock(libc::c_int);
+
+impl Drop for Sock {
+    fn drop(&mut self) {
+        // SAFETY: an fd we opened and close once.
+        unsafe { libc::close(self.0) };
+    }
+}
+
+fn ioctl(sock: &Sock, req: u64, ifr: &mut IfReq) -> io::Result<()> {
+    // SAFETY: `ifr` is a valid ifreq for these requests; the kernel writes into its
+    // union (or into the ethtool_cmd its pointer refers to, which outlives the call).
+    let rc = unsafe { libc::ioctl(sock.0, req as _, ifr as *mut IfReq) };
+    if rc < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
+fn ifreq(name: &str) -> Option<IfReq> {
+    let b = name.as_bytes();
+    if b.len() >= 16 || b.contains(&0) {
+        return None;
+    }
+    let mut r = IfReq {
+        name: [0; 16],
+        data: IfReqData { pad: [0; 24] },
+    };
+    r.name[..b.len()].copy_from_slice(b);
+    Some(r)
+}
+
+pub(crate) fn if_stats<'a>(
+    names: impl Iterator<Item = &'a String>,
+) -> Result<BTreeMap<String, NicStats>> {
+    // SAFETY: plain socket(2).
+    let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(Error::io("socket(AF_INET)", io::Error::last_os_error()));
+    }
+    let sock = Sock(fd);
+    let gone = |e: &io::Error| e.raw_os_error() == Some(libc::ENODEV);
+    let mut out = BTreeMap::new();
+    for name in names {
+        let Some(mut r) = ifreq(name) else { continue };
+        let flags = match ioctl(&sock, SIOCGIFFLAGS, &mut r) {
+            // SAFETY: SIOCGIFFLAGS filled the `flags` member.
+            Ok(()) => (unsafe { r.data.flags }) as u16 as u32,
+            Err(e) if gone(&e) => continue,
+            Err(e) => return Err(Error::io(format!("SIOCGIFFLAGS({name})"), e)),
+        };
+        let mtu = match ioctl(&sock, SIOCGIFMTU, &mut r) {
+            // SAFETY: SIOCGIFMTU filled the `mtu` member.
+            Ok(()) => (unsafe { r.data.mtu }).max(0) as u64,
+            Err(e) if gone(&e) => continue,
+            Err(e) => return Err(Error::io(format!("SIOCGIFMTU({name})"), e)),
+        };
+        let mut cmd = EthtoolCmd {
+            cmd: ETHTOOL_GSET,
+            ..Default::default()
+        };
+        r.data.ptr = (&mut cmd as *mut EthtoolCmd).cast();
+        let (duplex, speed) = match ioctl(&sock, SIOCETHTOOL, &mut r) {
+            Ok(()) => {
+                let duplex = match cmd.duplex {
+                    1 => NicDuplex::Full,
+                    0 => NicDuplex::Half,
+                    _ => NicDuplex::Unknown,
+                };
+                let speed = (cmd.speed as u32) | ((cmd.speed_hi as u32) << 16);
+                let speed = if speed == u32::MAX || speed > i32::MAX as u32 {
+                    0
+                } else {
+                    speed
+                };
+                (duplex, speed as u64)
+            }
+            Err(e) if gone(&e) => continue,
+            // EOPNOTSUPP, EINVAL (no ethtool), EBUSY (psutil #2732), EPERM (containers).
+            Err(_) => (NicDuplex::Unknown, 0),
+        };
+        out.insert(
+            name.clone(),
+            NicStats {
+                isup: flags & libc::IFF_RUNNING as u32 != 0,
+                duplex,
+                speed,
+                mtu,
+                flags: flag_string(flags),
+            },
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn flags_in_psutil_order() {
+        assert_eq!(
+            super::flag_string(0x1 | 0x2 | 0x40 | 0x1000),
+            "up,broadcast,running,multicast"
+        );
+        assert_eq!(super::flag_string(0x1 | 0x8 | 0x40), "up,loopback,running");
+        assert_eq!(super::flag_string(0), "");
+        assert_eq!(std::mem::size_of::<super::EthtoolCmd>(), 44);
+        assert_eq!(std::mem::size_of::<super::IfReq>(), 40);
+    }
+}

@@ -1,0 +1,50 @@
+//! The system-wide API: CPU, memory, disks, network, sensors, users and cgroups, with
+//! psutil's semantics, field names and units.
+//!
+//! Every function exists twice: as a [`crate::Host`] method, which reads the /proc and
+//! /sys of that host (so a monitor can read a bind-mounted host /proc), and as a free
+//! function on [`crate::Host::local`].
+//!
+//! psutil functions that take `percpu`/`perdisk`/`pernic` flags are split in two here
+//! (`cpu_times()` / `cpu_times_percpu()`, …) so that each returns one type.
+//!
+//! ```
+//! let m = pskit::virtual_memory()?;
+//! let c = pskit::cpu_count()?.unwrap();
+//! println!("{} CPUs, {} of {} bytes used", c, m.used, m.total);
+//! # Ok::<(), pskit::Error>(())
+//! ```
+
+pub mod cgroup;
+pub mod constants;
+pub mod cpu;
+pub mod disk;
+pub mod memory;
+pub mod net;
+pub mod sensors;
+pub mod users;
+pub mod wrap;
+
+pub use cgroup::{cgroup_cpu, cgroup_memory, cpu_count_usable, CgroupCpu, CgroupMemory};
+pub use constants::*;
+pub use cpu::{
+    boot_time, cpu_count, cpu_count_physical, cpu_freq, cpu_freq_percpu, cpu_info, cpu_percent,
+    cpu_percent_percpu, cpu_stats, cpu_times, cpu_times_percent, cpu_times_percent_percpu,
+    cpu_times_percpu, getloadavg, CpuCache, CpuFreq, CpuInfo, CpuSampler, CpuStats, SystemCpuTimes,
+};
+pub use disk::{
+    disk_inode_usage, disk_io_counters, disk_io_counters_perdisk, disk_partitions, disk_usage,
+    DiskIoCounters, DiskPartition, DiskUsage, InodeUsage,
+};
+pub use memory::{
+    swap_devices, swap_memory, virtual_memory, SwapDevice, SwapMemory, VirtualMemory,
+};
+pub use net::{
+    net_if_addrs, net_if_stats, net_io_counters, net_io_counters_pernic, NetIoCounters, NicAddress,
+    NicDuplex, NicStats, AF_INET, AF_INET6, AF_LINK,
+};
+pub use sensors::{
+    sensors_battery, sensors_fans, sensors_temperatures, Battery, BatteryTime, Fan, Temperature,
+};
+pub use users::{users, User};
+pub use wrap::{Counters, WrapCorrector};
