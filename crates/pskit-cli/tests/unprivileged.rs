@@ -68,7 +68,10 @@ fn another_users_secrets_are_access_denied_and_the_rest_answers() {
     }
     // exe is denied too, unless psutil's guess applies: an absolute, executable
     // cmdline[0] is returned instead.
-    assert!(errors["exe"] == "AccessDenied" || v["exe"] == v["cmdline"][0], "exe: {v}");
+    assert!(
+        errors["exe"] == "AccessDenied" || v["exe"] == v["cmdline"][0],
+        "exe: {v}"
+    );
     // What any user may read still answers.
     assert_eq!(v["ppid"], 0);
     assert!(v["name"].is_string());
