@@ -8,6 +8,30 @@
 //! psutil functions that take `percpu`/`perdisk`/`pernic` flags are split in two here
 //! (`cpu_times()` / `cpu_times_percpu()`, …) so that each returns one type.
 //!
+//! | psutil 7.2 | pskit |
+//! |---|---|
+//! | `cpu_times(percpu)` | [`cpu_times`], [`cpu_times_percpu`] → [`SystemCpuTimes`] |
+//! | `cpu_percent(interval, percpu)` | [`cpu_percent`], [`cpu_percent_percpu`], or a [`CpuSampler`] |
+//! | `cpu_times_percent(interval, percpu)` | [`cpu_times_percent`], [`cpu_times_percent_percpu`], [`CpuSampler::times_percent`] |
+//! | `cpu_count(logical)` | [`cpu_count`], [`cpu_count_physical`]; also [`cpu_count_usable`] |
+//! | `cpu_stats()`, `cpu_freq(percpu)`, `getloadavg()` | [`cpu_stats`], [`cpu_freq`], [`cpu_freq_percpu`], [`getloadavg`] |
+//! | `virtual_memory()`, `swap_memory()` | [`virtual_memory`], [`swap_memory`]; also [`swap_devices`] |
+//! | `disk_partitions(all)`, `disk_usage(path)` | [`disk_partitions`], [`disk_usage`]; also [`disk_inode_usage`] |
+//! | `disk_io_counters(perdisk, nowrap)` | [`disk_io_counters`], [`disk_io_counters_perdisk`] |
+//! | `net_io_counters(pernic, nowrap)` | [`net_io_counters`], [`net_io_counters_pernic`] |
+//! | `net_if_addrs()`, `net_if_stats()` | [`net_if_addrs`], [`net_if_stats`] |
+//! | `sensors_temperatures(fahrenheit)`, `sensors_fans()`, `sensors_battery()` | same names |
+//! | `boot_time()`, `users()` | same names |
+//! | `_common.wrap_numbers` | [`WrapCorrector`] |
+//! | (none) | [`cgroup_memory`], [`cgroup_cpu`], [`cpu_info`] |
+//!
+//! Where pskit deliberately differs from psutil 7.2 (each is documented on the item):
+//! `cpu_freq` has one entry per online CPU (psutil 8.0's fix); `cpu_times_percent`
+//! divides by the real total instead of `max(1, total)`; chips sharing a hwmon name are
+//! keyed `name`, `name-1`, …; battery energy is paired with power and charge with
+//! current; `users()` falls back to logind sessions when there is no utmp;
+//! `net_if_stats` treats EBUSY from ethtool as "unknown" (psutil 8.0's fix).
+//!
 //! ```
 //! let m = pskit::virtual_memory()?;
 //! let c = pskit::cpu_count()?.unwrap();

@@ -51,7 +51,8 @@ pub(crate) fn disk_partitions(host: &HostState, all: bool) -> Result<Vec<DiskPar
 }
 
 /// The device behind `/dev/root`: the major:minor of the mount point looked up in
-/// `{proc}/partitions`, then `{sys}/dev/block/M:m/uevent` (psutil's RootFsDeviceFinder).
+/// `{proc}/partitions`, then `{sys}/dev/block/M:m/uevent`, then `{sys}/class/block/*/dev`
+/// (psutil's RootFsDeviceFinder).
 fn root_device(host: &HostState, mountpoint: &Path) -> Option<Vec<u8>> {
     let st = rustix::fs::stat(mountpoint).ok()?;
     let (maj, min) = (rustix::fs::major(st.st_dev), rustix::fs::minor(st.st_dev));
@@ -66,13 +67,23 @@ fn root_device(host: &HostState, mountpoint: &Path) -> Option<Vec<u8>> {
     })
     .ok()
     .flatten();
-    from_partitions.or_else(|| {
-        let uevent = read_text(&host.sys_path(format!("dev/block/{maj}:{min}/uevent")))?;
-        uevent
-            .lines()
-            .find_map(|l| l.strip_prefix("DEVNAME="))
-            .map(|n| format!("/dev/{n}").into_bytes())
-    })
+    from_partitions
+        .or_else(|| {
+            let uevent = read_text(&host.sys_path(format!("dev/block/{maj}:{min}/uevent")))?;
+            uevent
+                .lines()
+                .find_map(|l| l.strip_prefix("DEVNAME="))
+                .map(|n| format!("/dev/{n}").into_bytes())
+        })
+        .or_else(|| {
+            // Last resort: the `dev` file of every block device.
+            let class = host.sys_path("class/block");
+            let want = format!("{maj}:{min}");
+            super::list_dir(&class)
+                .into_iter()
+                .find(|n| read_text(&class.join(n).join("dev")).as_deref() == Some(&want))
+                .map(|n| format!("/dev/{n}").into_bytes())
+        })
 }
 
 fn statvfs(path: &Path) -> Result<rustix::fs::StatVfs> {
