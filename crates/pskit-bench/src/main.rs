@@ -226,19 +226,12 @@ fn procscan(o: &Opts) -> Result<(), String> {
     let samples = run_rounds("procscan", tools::PROCSCAN_TOOLS, "procscan", o, &ns)?;
     write_json(o.json.as_deref(), &samples)?;
     let sums = summarize(&samples);
-    let order: Vec<String> = [
-        "floor",
-        "floor-eof",
-        "pskit",
-        "pskit-steady",
-        "sysinfo",
-        "sysinfo-second",
-        "psutil",
-        "psutil-first",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    // The in-process tools in their round order, then psutil's two.
+    let order: Vec<String> = tools::PROCSCAN_TOOLS
+        .iter()
+        .chain(&["psutil", "psutil-first"])
+        .map(|s| s.to_string())
+        .collect();
     print_per_n(
         "Process scan (µs per process)",
         &sums,
