@@ -65,12 +65,9 @@ impl<'h> Snapshot<'h> {
         }
     }
 
-    /// A snapshot whose stat was already read (the process table scan reads stat first
-    /// to learn each process's identity).
-    pub(crate) fn with_stat(host: &'h HostState, pid: u32, st: stat::Stat) -> Self {
-        let snap = Snapshot::new(host, pid, Some(OsString::from_vec(st.comm.clone())));
-        let _ = snap.stat.set(st);
-        snap
+    /// The stat of this snapshot if some getter already read it.
+    pub(crate) fn loaded_stat(&self) -> Option<&stat::Stat> {
+        self.stat.get()
     }
 
     fn name_for_errors(&self) -> Option<OsString> {

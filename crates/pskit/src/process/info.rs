@@ -434,6 +434,12 @@ impl AttrSet {
     pub(crate) fn needs_mem_total(&self) -> bool {
         self.contains(Attr::MemoryPercent)
     }
+
+    /// Whether a value depends on the instance (its create time or its last CPU
+    /// sample), so that the scan must read stat first to tell a reused PID.
+    pub(crate) fn needs_identity(&self) -> bool {
+        self.contains(Attr::CreateTime) || self.contains(Attr::CpuPercent)
+    }
 }
 
 #[cfg(test)]
