@@ -5,6 +5,7 @@
 //! pskit-bench procscan [--rounds 5] [--reps 5] [--sleepers 0,2000] [--json FILE]
 //! pskit-bench uss      [--rounds 5] [--reps 5] [--sleepers 500]    [--json FILE]
 //! pskit-bench syscalls [--sleepers 500] [--tools a,b,...]          [--json FILE]
+//! pskit-bench small    [--rounds 5] [--reps 5] [--calls 2000]      [--json FILE]
 //! pskit-bench one TOOL K      (hidden: K samples of one tool, for strace/callgrind)
 //! ```
 //!
@@ -14,6 +15,7 @@ mod floor;
 mod psutil;
 mod report;
 mod sleepers;
+mod small;
 mod syscalls;
 mod tools;
 
@@ -31,6 +33,7 @@ struct Opts {
     sleepers: Option<Vec<usize>>,
     tools: Option<Vec<String>>,
     json: Option<String>,
+    calls: usize,
     positional: Vec<String>,
 }
 
@@ -41,6 +44,7 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
         sleepers: None,
         tools: None,
         json: None,
+        calls: 2000,
         positional: Vec::new(),
     };
     let mut it = args.iter();
@@ -64,18 +68,19 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
             }
             "--tools" => o.tools = Some(val()?.split(',').map(str::to_string).collect()),
             "--json" => o.json = Some(val()?),
+            "--calls" => o.calls = val()?.parse().map_err(|e| format!("--calls: {e}"))?,
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             s => o.positional.push(s.to_string()),
         }
     }
-    if o.rounds == 0 || o.reps == 0 {
-        return Err("--rounds and --reps must be at least 1".into());
+    if o.rounds == 0 || o.reps == 0 || o.calls == 0 {
+        return Err("--rounds, --reps and --calls must be at least 1".into());
     }
     Ok(o)
 }
 
-const USAGE: &str = "usage: pskit-bench <procscan|uss|syscalls> [--rounds R] [--reps K] \
-[--sleepers N,M] [--tools a,b] [--json FILE]";
+const USAGE: &str = "usage: pskit-bench <procscan|uss|syscalls|small> [--rounds R] [--reps K] \
+[--sleepers N,M] [--tools a,b] [--calls C] [--json FILE]";
 
 fn main() {
     sleepers::install_signal_handlers();
@@ -88,6 +93,7 @@ fn main() {
         "procscan" => procscan(&o),
         "uss" => uss(&o),
         "syscalls" => syscalls::run(&o.sleepers, &o.tools, o.json.as_deref()),
+        "small" => small::run(o.rounds, o.reps, o.calls, o.json.as_deref()),
         "one" => one(&o.positional),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
