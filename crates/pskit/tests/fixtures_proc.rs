@@ -276,5 +276,9 @@ fn memory_only_scans_skip_the_identity_read_and_later_scans_catch_reuse() {
     let p = table.processes().next().unwrap();
     assert!(p.create_time() > created);
     assert_eq!(infos[0].create_time.value(), Some(&p.create_time()));
-    assert_eq!(infos[0].cpu_percent.value(), Some(&0.0), "a new instance has no sample");
+    assert_eq!(
+        infos[0].cpu_percent.value(),
+        Some(&0.0),
+        "a new instance has no sample"
+    );
 }

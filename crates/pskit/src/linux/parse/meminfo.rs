@@ -39,7 +39,7 @@ pub(crate) struct Meminfo {
 pub(crate) fn meminfo(data: &[u8]) -> Meminfo {
     let mut m = Meminfo::default();
     for l in lines(data) {
-        let Some(colon) = l.iter().position(|&b| b == b':') else {
+        let Some(colon) = super::colon(l) else {
             continue;
         };
         let slot = match &l[..colon] {
@@ -63,7 +63,7 @@ pub(crate) fn meminfo(data: &[u8]) -> Meminfo {
             b"SwapFree" => &mut m.swap_free,
             _ => continue,
         };
-        if let Some(kb) = value_after_colon(l) {
+        if let Some(kb) = fields(&l[colon + 1..]).next().and_then(parse_u64) {
             *slot = Some(kb.saturating_mul(1024));
         }
     }
