@@ -77,9 +77,7 @@ fn pskit_call(f: &str) -> Result<usize, String> {
     Ok(match f {
         "cpu_times" => black_box(pskit::cpu_times().map_err(e)?).user as usize,
         "virtual_memory" => black_box(pskit::virtual_memory().map_err(e)?).total as usize,
-        "disk_io_counters(perdisk=True)" => pskit::disk_io_counters_perdisk(true)
-            .map_err(e)?
-            .len(),
+        "disk_io_counters(perdisk=True)" => pskit::disk_io_counters_perdisk(true).map_err(e)?.len(),
         "net_io_counters(pernic=True)" => pskit::net_io_counters_pernic(true).map_err(e)?.len(),
         "net_if_addrs" => pskit::net_if_addrs().map_err(e)?.len(),
         "boot_time" => pskit::boot_time().map_err(e)? as usize,
@@ -125,7 +123,10 @@ fn read_to_eof(path: &CString, buf: &mut Vec<u8>) -> Result<usize, String> {
     // SAFETY: a NUL-terminated path; the fd is closed below on every path.
     let fd = unsafe { libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
     if fd < 0 {
-        return Err(format!("open {path:?}: {}", std::io::Error::last_os_error()));
+        return Err(format!(
+            "open {path:?}: {}",
+            std::io::Error::last_os_error()
+        ));
     }
     buf.clear();
     let mut total = 0;
@@ -137,7 +138,10 @@ fn read_to_eof(path: &CString, buf: &mut Vec<u8>) -> Result<usize, String> {
         // SAFETY: reads at most `spare` bytes into the buffer's spare capacity.
         let n = unsafe { libc::read(fd, buf.as_mut_ptr().add(buf.len()).cast(), spare) };
         if n < 0 {
-            break Err(format!("read {path:?}: {}", std::io::Error::last_os_error()));
+            break Err(format!(
+                "read {path:?}: {}",
+                std::io::Error::last_os_error()
+            ));
         }
         if n == 0 {
             break Ok(total);
@@ -204,8 +208,11 @@ fn write_json(path: &str, t: &Timings) -> Result<(), String> {
         .iter()
         .map(|((f, tool), v)| serde_json::json!({"func": f, "tool": tool, "secs_per_call": v}))
         .collect();
-    std::fs::write(path, serde_json::to_string_pretty(&rows).unwrap_or_default())
-        .map_err(|e| format!("{path}: {e}"))
+    std::fs::write(
+        path,
+        serde_json::to_string_pretty(&rows).unwrap_or_default(),
+    )
+    .map_err(|e| format!("{path}: {e}"))
 }
 
 fn print_table(t: &Timings) {

@@ -47,24 +47,35 @@ pub(crate) fn parse_i64(bytes: &[u8]) -> Option<i64> {
 /// not fit in u64, or on more numbers than `out` holds.
 pub(crate) fn numbers_into(bytes: &[u8], out: &mut [u64]) -> Option<usize> {
     let mut n = 0;
-    let mut cur: Option<u64> = None;
-    for &b in bytes {
+    let mut v: u64 = 0;
+    let mut start: Option<usize> = None;
+    let mut end_number = |v: u64, start: usize, end: usize| -> Option<()> {
+        // Up to 19 digits cannot overflow; longer ones are checked.
+        let v = if end - start > 19 {
+            parse_u64(&bytes[start..end])?
+        } else {
+            v
+        };
+        *out.get_mut(n)? = v;
+        n += 1;
+        Some(())
+    };
+    for (i, &b) in bytes.iter().enumerate() {
         let d = b.wrapping_sub(b'0');
         if d <= 9 {
-            let v = cur.unwrap_or(0);
-            cur = Some(v.checked_mul(10)?.checked_add(u64::from(d))?);
+            v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+            start.get_or_insert(i);
         } else if b.is_ascii_whitespace() {
-            if let Some(v) = cur.take() {
-                *out.get_mut(n)? = v;
-                n += 1;
+            if let Some(s) = start.take() {
+                end_number(v, s, i)?;
+                v = 0;
             }
         } else {
             return None;
         }
     }
-    if let Some(v) = cur {
-        *out.get_mut(n)? = v;
-        n += 1;
+    if let Some(s) = start {
+        end_number(v, s, bytes.len())?;
     }
     Some(n)
 }

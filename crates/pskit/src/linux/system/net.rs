@@ -99,7 +99,11 @@ impl IndexNames {
         // SAFETY: the buffer holds IF_NAMESIZE bytes, as if_indextoname requires.
         let named = unsafe { !libc::if_indextoname(index, name.as_mut_ptr()).is_null() };
         // SAFETY: on success the buffer holds a NUL-terminated name.
-        named.then(|| unsafe { CStr::from_ptr(name.as_ptr()) }.to_string_lossy().into_owned())
+        named.then(|| {
+            unsafe { CStr::from_ptr(name.as_ptr()) }
+                .to_string_lossy()
+                .into_owned()
+        })
     }
 }
 
