@@ -56,9 +56,11 @@ fn parse_signal(s: &str) -> Result<i32, String> {
         "TERM" => signal::SIGTERM,
         "CONT" => signal::SIGCONT,
         "STOP" => signal::SIGSTOP,
-        _ => return Err(format!(
+        _ => {
+            return Err(format!(
             "unknown signal '{s}' (use HUP, INT, KILL, USR1, USR2, TERM, CONT, STOP or a number)"
-        )),
+        ))
+        }
     })
 }
 
