@@ -33,7 +33,7 @@ pub fn run(_args: Args, ctx: &Ctx) -> Result<(), Failure> {
 pub fn render(fans: &BTreeMap<String, Vec<Fan>>, colour: bool) -> String {
     let mut out = String::new();
     for (chip, list) in fans {
-        out.push_str(&bold(chip, colour));
+        out.push_str(&bold(&fit(chip), colour));
         out.push('\n');
         for f in list {
             let label = if f.label.is_empty() {

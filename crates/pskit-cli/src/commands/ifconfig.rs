@@ -63,7 +63,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<(), Failure> {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&bold(&format!("{name}:"), ctx.colour));
+        out.push_str(&bold(&fit(&format!("{name}:")), ctx.colour));
         out.push('\n');
         let mut line = |label: &str, value: String| {
             out.push_str(&fit(&format!("    {label:<15}: {value}")));

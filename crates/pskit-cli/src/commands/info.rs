@@ -82,20 +82,22 @@ pub fn run(_args: Args, ctx: &Ctx) -> Result<(), Failure> {
         return emit_json(&info);
     }
     let value = serde_json::to_value(&info).map_err(Failure::runtime)?;
-    let mut lines = Vec::new();
+    let fit = |line: &str| match ctx.width {
+        Some(w) => truncate(line, w),
+        None => line.to_string(),
+    };
+    let mut out = String::new();
     if let Value::Object(map) = &value {
         for (key, v) in map {
-            lines.push(bold(&format!("{key}:"), ctx.colour));
+            out.push_str(&bold(&fit(&format!("{key}:")), ctx.colour));
+            out.push('\n');
+            let mut lines = Vec::new();
             tree(v, 1, ctx.sizes, None, &mut lines);
+            for line in lines {
+                out.push_str(&fit(&line));
+                out.push('\n');
+            }
         }
-    }
-    let mut out = String::new();
-    for line in lines {
-        out.push_str(&match ctx.width {
-            Some(w) if !ctx.colour => truncate(&line, w),
-            _ => line,
-        });
-        out.push('\n');
     }
     emit(&out)
 }

@@ -29,7 +29,7 @@ pub fn run(_args: Args, ctx: &Ctx) -> Result<(), Failure> {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&bold(title, ctx.colour));
+        out.push_str(&bold(&fit(title), ctx.colour));
         out.push('\n');
         let Ok(Value::Object(fields)) = value else {
             continue;

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::failure::Failure;
-use crate::output::{bold, emit, emit_json};
+use crate::output::{bold, emit, emit_json, fit};
 use crate::Ctx;
 
 /// Options of `pskit sensors`.
@@ -46,7 +46,7 @@ pub fn run(_args: Args, ctx: &Ctx) -> Result<(), Failure> {
             if !out.is_empty() {
                 out.push('\n');
             }
-            out.push_str(&bold(title, ctx.colour));
+            out.push_str(&bold(&fit(title), ctx.colour));
             out.push('\n');
             out.push_str(&body);
         }

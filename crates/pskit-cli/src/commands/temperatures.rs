@@ -42,7 +42,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<(), Failure> {
 pub fn render(temps: &BTreeMap<String, Vec<Temperature>>, unit: &str, colour: bool) -> String {
     let mut out = String::new();
     for (chip, sensors) in temps {
-        out.push_str(&bold(chip, colour));
+        out.push_str(&bold(&fit(chip), colour));
         out.push('\n');
         for t in sensors {
             let label = if t.label.is_empty() {
