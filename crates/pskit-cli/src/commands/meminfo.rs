@@ -23,8 +23,8 @@ pub fn run(_args: Args, ctx: &Ctx) -> Result<(), Failure> {
     }
     let mut out = String::new();
     for (title, value) in [
-        ("MEMORY", serde_json::to_value(&m.virtual_memory)),
-        ("SWAP", serde_json::to_value(&m.swap_memory)),
+        ("MEMORY", serde_json::to_value(m.virtual_memory)),
+        ("SWAP", serde_json::to_value(m.swap_memory)),
     ] {
         if !out.is_empty() {
             out.push('\n');

@@ -102,7 +102,7 @@ impl Sleeper {
                 .spawn()
             {
                 Ok(c) => spawned = Some(c),
-                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {}
+                Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {}
                 Err(e) => panic!("cannot start {}: {e}", self.exe.display()),
             }
             spawned.is_some()
