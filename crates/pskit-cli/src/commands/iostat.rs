@@ -150,3 +150,60 @@ fn render(report: &Report, ctx: &Ctx, separate: bool) -> String {
         text
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counters(v: serde_json::Value) -> DiskIoCounters {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn rates_over_two_seconds() {
+        let before = counters(serde_json::json!({
+            "read_count": 100, "write_count": 50, "read_bytes": 1_048_576, "write_bytes": 0,
+            "read_time": 0, "write_time": 0, "read_merged_count": 10, "write_merged_count": 4,
+            "busy_time": 1000
+        }));
+        let after = counters(serde_json::json!({
+            "read_count": 300, "write_count": 60, "read_bytes": 3_145_728, "write_bytes": 20_480,
+            "read_time": 0, "write_time": 0, "read_merged_count": 30, "write_merged_count": 8,
+            "busy_time": 1500
+        }));
+        let r = DiskRates::between(&before, &after, 2.0);
+        assert_eq!(r.reads_per_sec, 100.0);
+        assert_eq!(r.writes_per_sec, 5.0);
+        assert_eq!(r.read_kb_per_sec, 1024.0);
+        assert_eq!(r.write_kb_per_sec, 10.0);
+        assert_eq!(r.read_merged_per_sec, 10.0);
+        assert_eq!(r.write_merged_per_sec, 2.0);
+        assert_eq!(r.util_percent, 25.0);
+    }
+
+    #[test]
+    fn utilisation_is_capped_and_counters_going_back_give_zero() {
+        let busy = |b: u64| {
+            counters(serde_json::json!({
+                "read_count": 5, "write_count": 0, "read_bytes": 0, "write_bytes": 0,
+                "read_time": 0, "write_time": 0, "read_merged_count": 0,
+                "write_merged_count": 0, "busy_time": b
+            }))
+        };
+        assert_eq!(
+            DiskRates::between(&busy(0), &busy(5000), 1.0).util_percent,
+            100.0
+        );
+        let mut reset = busy(0);
+        reset.read_count = 0;
+        assert_eq!(DiskRates::between(&busy(0), &reset, 1.0).reads_per_sec, 0.0);
+    }
+
+    #[test]
+    fn interval_must_be_positive_and_finite() {
+        assert_eq!(parse_interval("0.5").unwrap(), Duration::from_millis(500));
+        for bad in ["0", "-1", "nan", "inf", "x"] {
+            assert!(parse_interval(bad).is_err(), "{bad}");
+        }
+    }
+}

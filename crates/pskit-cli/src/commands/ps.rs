@@ -72,6 +72,11 @@ const TABLE_ATTRS: &[Attr] = &[
 
 /// Runs `pskit ps`.
 pub fn run(args: Args, ctx: &Ctx) -> Result<(), Failure> {
+    if args.attrs.is_some() && !ctx.json {
+        return Err(Failure::Usage(
+            "--attrs chooses the fields of --json output; add --json".into(),
+        ));
+    }
     let requested = args.attrs.clone().unwrap_or_default().0;
     let scan_attrs: Vec<Attr> = if ctx.json && !requested.is_empty() {
         let mut a = requested.clone();
