@@ -264,4 +264,5 @@ fn completions_are_generated_for_each_shell() {
     assert!(pskit_ok(&["completions", "zsh"]).starts_with("#compdef pskit"));
     assert!(pskit_ok(&["completions", "fish"]).contains("complete -c pskit"));
     expect_failure(&["completions", "tcsh"], 2, "invalid value 'tcsh'");
+    expect_failure(&["completions", "bash", "--json"], 2, "no --json form");
 }

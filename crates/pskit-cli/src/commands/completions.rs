@@ -19,7 +19,12 @@ pub struct Args {
 }
 
 /// Runs `pskit completions`.
-pub fn run(args: Args, _ctx: &Ctx) -> Result<(), Failure> {
+pub fn run(args: Args, ctx: &Ctx) -> Result<(), Failure> {
+    if ctx.json {
+        return Err(Failure::Usage(
+            "completions prints a shell script; it has no --json form".into(),
+        ));
+    }
     let mut cmd = crate::cli_command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "pskit", &mut script);
