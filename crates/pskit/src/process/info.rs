@@ -442,6 +442,30 @@ impl AttrSet {
     }
 }
 
+impl super::Process {
+    /// Reads `attrs` of this one process (psutil's `as_dict(attrs, ad_value=None)`; an
+    /// empty slice means all of them): what [`crate::ProcessTable::scan`] gives for
+    /// each process, without scanning the others. Fails only if the process is gone.
+    ///
+    /// ```
+    /// use pskit::{Attr, Process};
+    /// let info = Process::current()?.as_dict(&[Attr::Name, Attr::Ppid])?;
+    /// assert_eq!(info.pid, std::process::id());
+    /// assert!(info.name.value().is_some());
+    /// assert!(!info.environ.is_requested());
+    /// # Ok::<(), pskit::Error>(())
+    /// ```
+    pub fn as_dict(&self, attrs: &[Attr]) -> Result<ProcessInfo> {
+        let set = AttrSet::from_attrs(attrs);
+        let mem_total = if set.needs_mem_total() {
+            crate::sys::process::total_memory(&self.host().inner).ok()
+        } else {
+            None
+        };
+        ProcessInfo::collect(&self.oneshot(), &set, mem_total, Instant::now())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
