@@ -359,3 +359,19 @@ fn open_files_and_descriptors() {
         .any(|d| d.kind == pskit::DescriptorKind::File && d.target == path));
     drop((f, r, w));
 }
+
+#[test]
+fn a_file_deleted_while_open_is_still_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gone.txt");
+    let f = std::fs::File::create(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let files = Process::current().unwrap().open_files().unwrap();
+    let mut expected = path.into_os_string();
+    expected.push(" (deleted)");
+    assert!(
+        files.iter().any(|o| o.path.as_os_str() == expected),
+        "{files:?}"
+    );
+    drop(f);
+}
