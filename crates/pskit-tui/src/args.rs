@@ -128,6 +128,9 @@ mod tests {
         assert_eq!(mode(false, Some(2), true), Output::Json(Some(2)));
         assert_eq!(mode(true, None, true), Output::Json(Some(1)));
         assert_eq!(mode(false, None, true), Output::Json(None));
-        assert!(args(false, Some(0), 1.0, false).plan().unwrap_err().is_usage());
+        assert!(args(false, Some(0), 1.0, false)
+            .plan()
+            .unwrap_err()
+            .is_usage());
     }
 }

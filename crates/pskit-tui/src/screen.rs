@@ -262,8 +262,10 @@ mod tests {
 
     #[test]
     fn drops_highest_rank_first_and_fills_flex() {
-        let t = Table::new(&COLS, Some(3), Some(30));
+        let t = Table::new(&COLS, Some(3), Some(31));
         assert!(t.shows(1) && t.shows(2));
+        let t = Table::new(&COLS, Some(3), Some(30));
+        assert!(!t.shows(1) && t.shows(2));
         let t = Table::new(&COLS, Some(3), Some(22));
         assert!(!t.shows(1) && t.shows(2));
         assert_eq!(t.header(), "    PID  CPU% NAME");

@@ -123,11 +123,13 @@ fn event_loop<V: View>(
             continue;
         }
         match event::read().map_err(Error::Terminal)? {
-            Event::Key(key) if key.kind != KeyEventKind::Release => match handle_key(view, key, &mut ui) {
-                KeyOutcome::Quit => return Ok(()),
-                KeyOutcome::Redraw => dirty = true,
-                KeyOutcome::Ignored => {}
-            },
+            Event::Key(key) if key.kind != KeyEventKind::Release => {
+                match handle_key(view, key, &mut ui) {
+                    KeyOutcome::Quit => return Ok(()),
+                    KeyOutcome::Redraw => dirty = true,
+                    KeyOutcome::Ignored => {}
+                }
+            }
             Event::Resize(..) => dirty = true,
             _ => {}
         }
@@ -193,8 +195,18 @@ fn draw<V: View>(frame: &mut Frame, view: &V, sample: Option<&V::Sample>, ui: &m
     let fixed = top.len().min(usize::from(body_height));
     ui.page = usize::from(body_height) - fixed;
     ui.scroll = ui.scroll.min(screen.rows.len().saturating_sub(ui.page));
-    top.extend(screen.rows.iter().skip(ui.scroll).take(ui.page).map(tui_line));
-    let body = Rect { height: body_height, ..area };
+    top.extend(
+        screen
+            .rows
+            .iter()
+            .skip(ui.scroll)
+            .take(ui.page)
+            .map(tui_line),
+    );
+    let body = Rect {
+        height: body_height,
+        ..area
+    };
     frame.render_widget(Paragraph::new(Text::from(top)), body);
 
     let help = format!(" q:quit j/k:scroll {} {}", view.key_help(), screen.status);

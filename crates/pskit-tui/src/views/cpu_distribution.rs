@@ -92,10 +92,7 @@ fn entries_by_cpu(s: &CpuDistributionSample) -> Vec<Vec<String>> {
         .filter_map(|p| p.cpu_num.value().copied())
         .filter_map(|n| usize::try_from(n).ok())
         .max();
-    let count = s
-        .cpu_percent_percpu
-        .len()
-        .max(highest.map_or(0, |h| h + 1));
+    let count = s.cpu_percent_percpu.len().max(highest.map_or(0, |h| h + 1));
     let mut by_cpu = vec![Vec::new(); count];
     for p in &s.processes {
         let Some(cpu) = p.cpu_num.value().and_then(|&n| usize::try_from(n).ok()) else {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use pskit::{AttrError, Attr, DiskIoCounters, Field, IoCounters, ProcessInfo, ProcessTable};
+use pskit::{Attr, AttrError, DiskIoCounters, Field, IoCounters, ProcessInfo, ProcessTable};
 use serde::Serialize;
 
 use crate::args::SampleArgs;
@@ -128,6 +128,51 @@ fn rate(before: u64, after: u64, seconds: f64) -> f64 {
     }
 }
 
+/// Each process's read and write rates since `last`, busiest first, filtered as
+/// `args` asks, and the number of processes whose counters were AccessDenied.
+fn process_rates(
+    infos: &[ProcessInfo],
+    last: &HashMap<ProcessKey, IoCounters>,
+    seconds: f64,
+    args: &IotopArgs,
+) -> (Vec<ProcessIo>, usize) {
+    let mut access_denied = 0;
+    let mut processes = Vec::new();
+    for info in infos {
+        if !args.pids.is_empty() && !args.pids.contains(&info.pid) {
+            continue;
+        }
+        let counters = match &info.io_counters {
+            Field::Ok(c) => *c,
+            Field::Err(AttrError::AccessDenied) => {
+                access_denied += 1;
+                continue;
+            }
+            // Zombies and vanished /proc files have no counters to show.
+            _ => continue,
+        };
+        // A process not seen before started during the interval: all its I/O is new.
+        let before = last.get(&key_of(info)).copied().unwrap_or_default();
+        let read = rate(before.read_bytes, counters.read_bytes, seconds);
+        let write = rate(before.write_bytes, counters.write_bytes, seconds);
+        if args.only && read == 0.0 && write == 0.0 {
+            continue;
+        }
+        processes.push(ProcessIo {
+            info: info.clone(),
+            read_bytes_per_sec: read,
+            write_bytes_per_sec: write,
+        });
+    }
+    processes.sort_by(|a, b| {
+        let total = |p: &ProcessIo| p.read_bytes_per_sec + p.write_bytes_per_sec;
+        total(b)
+            .total_cmp(&total(a))
+            .then(a.info.pid.cmp(&b.info.pid))
+    });
+    (processes, access_denied)
+}
+
 impl View for IotopView {
     type Sample = IotopSample;
 
@@ -136,42 +181,8 @@ impl View for IotopView {
         let infos = self.table.scan(&IOTOP_ATTRS)?;
         let disk = pskit::disk_io_counters(true)?;
         let seconds = now.duration_since(self.last_at).as_secs_f64();
-        let mut access_denied = 0;
-        let mut processes = Vec::new();
-        for info in &infos {
-            if !self.args.pids.is_empty() && !self.args.pids.contains(&info.pid) {
-                continue;
-            }
-            let counters = match &info.io_counters {
-                Field::Ok(c) => *c,
-                Field::Err(AttrError::AccessDenied) => {
-                    access_denied += 1;
-                    continue;
-                }
-                // Zombies and vanished /proc files have no counters to show.
-                _ => continue,
-            };
-            // A process not seen before started during the interval: all its I/O is new.
-            let before = self
-                .last_procs
-                .get(&key_of(info))
-                .copied()
-                .unwrap_or_default();
-            let read = rate(before.read_bytes, counters.read_bytes, seconds);
-            let write = rate(before.write_bytes, counters.write_bytes, seconds);
-            if self.args.only && read == 0.0 && write == 0.0 {
-                continue;
-            }
-            processes.push(ProcessIo {
-                info: info.clone(),
-                read_bytes_per_sec: read,
-                write_bytes_per_sec: write,
-            });
-        }
-        processes.sort_by(|a, b| {
-            let total = |p: &ProcessIo| p.read_bytes_per_sec + p.write_bytes_per_sec;
-            total(b).total_cmp(&total(a)).then(a.info.pid.cmp(&b.info.pid))
-        });
+        let (processes, access_denied) =
+            process_rates(&infos, &self.last_procs, seconds, &self.args);
         let (disk_read, disk_write) = match (&self.last_disk, &disk) {
             (Some(a), Some(b)) => (
                 rate(a.read_bytes, b.read_bytes, seconds),
@@ -242,13 +253,18 @@ fn iotop_screen(s: &IotopSample, width: Option<usize>) -> Screen {
         .iter()
         .map(|p| {
             let info = &p.info;
-            Line::text(table.row(&[
-                info.pid.to_string(),
-                info.username.value().map(|u| display_os(u)).unwrap_or_default(),
-                format!("{}/s", bytes2human(p.read_bytes_per_sec)),
-                format!("{}/s", bytes2human(p.write_bytes_per_sec)),
-                command(info),
-            ]))
+            Line::text(
+                table.row(&[
+                    info.pid.to_string(),
+                    info.username
+                        .value()
+                        .map(|u| display_os(u))
+                        .unwrap_or_default(),
+                    format!("{}/s", bytes2human(p.read_bytes_per_sec)),
+                    format!("{}/s", bytes2human(p.write_bytes_per_sec)),
+                    command(info),
+                ]),
+            )
         })
         .collect();
     Screen {

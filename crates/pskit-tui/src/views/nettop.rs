@@ -158,7 +158,9 @@ impl View for NettopView {
             per_second_pernic,
         };
         let shown = &sample.net_io_counters_pernic;
-        sample.per_second_pernic.retain(|name, _| shown.contains_key(name));
+        sample
+            .per_second_pernic
+            .retain(|name, _| shown.contains_key(name));
         Ok(sample)
     }
 

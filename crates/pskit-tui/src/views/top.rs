@@ -355,7 +355,11 @@ fn cells(p: &ProcessInfo) -> Vec<String> {
         or_blank(p.memory_info.value().map(|m| bytes2human(m.rss as f64))),
         or_blank(p.cpu_percent.value().map(|c| format!("{c:.1}"))),
         or_blank(p.memory_percent.value().map(|m| format!("{m:.1}"))),
-        or_blank(p.cpu_times.value().map(|t| cpu_time_plus(t.user + t.system))),
+        or_blank(
+            p.cpu_times
+                .value()
+                .map(|t| cpu_time_plus(t.user + t.system)),
+        ),
         or_blank(p.name.value().map(|n| display_os(n))),
     ]
 }
