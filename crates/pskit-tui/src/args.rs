@@ -83,7 +83,7 @@ impl SampleArgs {
 /// values (more than a day) as usage errors.
 pub(crate) fn interval_duration(seconds: f64) -> Result<Duration> {
     const MAX_SECONDS: f64 = 86_400.0;
-    if !(seconds > 0.0) || !seconds.is_finite() {
+    if seconds.is_nan() || seconds <= 0.0 || seconds.is_infinite() {
         return Err(Error::Usage(format!(
             "interval must be more than 0 seconds (got {seconds})"
         )));

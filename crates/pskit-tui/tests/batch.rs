@@ -40,7 +40,7 @@ fn json_lines(args: &[&str]) -> Vec<Value> {
         .collect()
 }
 
-fn process<'a>(doc: &'a Value, pid: u32) -> Option<&'a Value> {
+fn process(doc: &Value, pid: u32) -> Option<&Value> {
     doc["processes"]
         .as_array()
         .expect("a processes array")

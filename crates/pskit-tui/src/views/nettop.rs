@@ -210,9 +210,9 @@ fn nettop_screen(s: &NettopSample, width: Option<usize>) -> Screen {
         )),
         Line::text(clip(
             format!(
-                "per second:    sent: {:<9} received: {}",
-                format!("{}/s", bytes2human(r.bytes_sent)),
-                format!("{}/s", bytes2human(r.bytes_recv))
+                "per second:    sent: {:<9} received: {}/s",
+                bytes2human(r.bytes_sent) + "/s",
+                bytes2human(r.bytes_recv)
             ),
             width,
         )),
