@@ -189,11 +189,21 @@ fn draw<V: View>(frame: &mut Frame, view: &V, sample: Option<&V::Sample>, ui: &m
             ..Screen::default()
         },
     };
-    let body_height = area.height.saturating_sub(1);
-    let mut top: Vec<TuiLine> = screen.summary.iter().map(tui_line).collect();
+    let body_height = usize::from(area.height.saturating_sub(1));
+    // On a short terminal the summary gives way so that half the height still shows
+    // table rows.
+    let header_height = usize::from(screen.header.is_some());
+    let rows_wanted = screen.rows.len().min(body_height / 2);
+    let summary_height = screen
+        .summary
+        .len()
+        .min(body_height.saturating_sub(header_height + rows_wanted));
+    let mut top: Vec<TuiLine> = screen.summary[..summary_height]
+        .iter()
+        .map(tui_line)
+        .collect();
     top.extend(screen.header.as_ref().map(tui_line));
-    let fixed = top.len().min(usize::from(body_height));
-    ui.page = usize::from(body_height) - fixed;
+    ui.page = body_height.saturating_sub(top.len());
     ui.scroll = ui.scroll.min(screen.rows.len().saturating_sub(ui.page));
     top.extend(
         screen
@@ -204,14 +214,14 @@ fn draw<V: View>(frame: &mut Frame, view: &V, sample: Option<&V::Sample>, ui: &m
             .map(tui_line),
     );
     let body = Rect {
-        height: body_height,
+        height: area.height.saturating_sub(1),
         ..area
     };
     frame.render_widget(Paragraph::new(Text::from(top)), body);
 
     let help = format!(" q:quit j/k:scroll {} {}", view.key_help(), screen.status);
     let footer = Rect {
-        y: area.y + body_height,
+        y: area.y + body.height,
         height: 1,
         ..area
     };
@@ -220,4 +230,125 @@ fn draw<V: View>(frame: &mut Frame, view: &V, sample: Option<&V::Sample>, ui: &m
         Paragraph::new(footer_text).style(style_of(LineKind::TableHeader)),
         footer,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::KeyEvent;
+    use ratatui::Terminal;
+
+    /// A view with a fixed screen: 6 summary lines, a header and 50 rows.
+    struct Fixed;
+
+    impl View for Fixed {
+        type Sample = ();
+        fn sample(&mut self) -> Result<()> {
+            Ok(())
+        }
+        fn screen(&self, _: &(), width: Option<usize>) -> Screen {
+            let clip = |s: String| crate::screen::clip(s, width);
+            Screen {
+                summary: (0..6)
+                    .map(|i| Line::text(clip(format!("summary {i}"))))
+                    .collect(),
+                header: Some(Line::header(clip("PID NAME".into()))),
+                rows: (0..50)
+                    .map(|i| Line::text(clip(format!("row {i}"))))
+                    .collect(),
+                status: "sort: PID asc".into(),
+            }
+        }
+    }
+
+    fn render(width: u16, height: u16, ui: &mut UiState) -> Vec<String> {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| draw(frame, &Fixed, Some(&()), ui))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..height)
+            .map(|y| {
+                (0..width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_size_down_to_nothing_draws_without_panicking() {
+        for width in 0..50 {
+            for height in 0..16 {
+                render(width, height, &mut UiState::default());
+            }
+        }
+    }
+
+    #[test]
+    fn tall_terminal_shows_everything_in_order() {
+        let lines = render(40, 20, &mut UiState::default());
+        assert_eq!(lines[0], "summary 0");
+        assert_eq!(lines[5], "summary 5");
+        assert_eq!(lines[6], "PID NAME");
+        assert_eq!(lines[7], "row 0");
+        assert_eq!(lines[18], "row 11");
+        assert!(lines[19].starts_with(" q:quit") && lines[19].ends_with("sort: PID asc"));
+    }
+
+    #[test]
+    fn short_terminal_keeps_half_its_height_for_rows() {
+        let lines = render(40, 7, &mut UiState::default());
+        assert_eq!(
+            lines[..6],
+            [
+                "summary 0",
+                "summary 1",
+                "PID NAME",
+                "row 0",
+                "row 1",
+                "row 2"
+            ]
+        );
+    }
+
+    #[test]
+    fn scrolling_moves_rows_and_stops_at_the_end() {
+        let mut ui = UiState::default();
+        render(40, 20, &mut ui);
+        assert_eq!(ui.page, 12);
+        let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
+        handle_key(&mut Fixed, key(KeyCode::Down), &mut ui);
+        handle_key(&mut Fixed, key(KeyCode::PageDown), &mut ui);
+        assert_eq!(render(40, 20, &mut ui)[7], "row 13");
+        for _ in 0..20 {
+            handle_key(&mut Fixed, key(KeyCode::PageDown), &mut ui);
+        }
+        let lines = render(40, 20, &mut ui);
+        assert_eq!(lines[18], "row 49", "the last row stays at the bottom");
+        handle_key(&mut Fixed, key(KeyCode::Home), &mut ui);
+        assert_eq!(render(40, 20, &mut ui)[7], "row 0");
+    }
+
+    #[test]
+    fn quit_keys() {
+        let mut ui = UiState::default();
+        for (code, mods) in [
+            (KeyCode::Char('q'), KeyModifiers::NONE),
+            (KeyCode::Esc, KeyModifiers::NONE),
+            (KeyCode::Char('c'), KeyModifiers::CONTROL),
+        ] {
+            let outcome = handle_key(&mut Fixed, KeyEvent::new(code, mods), &mut ui);
+            assert!(matches!(outcome, KeyOutcome::Quit));
+        }
+        let outcome = handle_key(
+            &mut Fixed,
+            KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE),
+            &mut ui,
+        );
+        assert!(matches!(outcome, KeyOutcome::Ignored));
+    }
 }
