@@ -6,6 +6,8 @@
 #      (pskit, psutil process_iter, sysinfo, raw floor), interleaved rounds
 #   2. uss:      memory_full_info() of every process at N=500 sleepers
 #   3. syscalls: strace -f -c syscalls per process, N=0 -> N=500
+#   4. small:    per-call cost of cpu_times, virtual_memory, disk_io_counters(perdisk),
+#                net_io_counters(pernic), net_if_addrs, boot_time (pskit, psutil, floor)
 # and prints every table (Markdown). Raw samples go to bench/results/ (git-ignored).
 # Takes about 2 to 3 minutes on a 2-core machine. Extra arguments are passed to
 # procscan (e.g. --rounds 3).
@@ -33,6 +35,7 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 "$BIN" procscan --rounds 5 --reps 5 --sleepers 0,2000 --json "$OUT/procscan-$STAMP.jsonl" "$@"
 "$BIN" uss --rounds 5 --reps 10 --sleepers 500 --json "$OUT/uss-$STAMP.jsonl"
 "$BIN" syscalls --sleepers 500 --json "$OUT/syscalls-$STAMP.json"
+"$BIN" small --rounds 5 --reps 5 --calls 2000 --json "$OUT/small-$STAMP.json"
 
 leftover=$(pgrep -x -P $$ sleep | wc -l || true)
 echo
