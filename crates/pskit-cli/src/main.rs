@@ -114,6 +114,15 @@ commands! {
     Who => who,
     /// Every system-wide value in one document.
     Info => info,
+    /// Processes, CPU, memory, load and uptime, live (like top).
+    Top => top,
+    /// Disk read and write rates per process, live (like iotop).
+    Iotop => iotop,
+    /// Network rates per interface, live (like psutil's nettop.py).
+    Nettop => nettop,
+    /// The load of each CPU and the processes on it, live.
+    #[command(name = "cpu-distribution")]
+    CpuDistribution => cpu_distribution,
     /// Shell completion script for bash, zsh, fish, elvish or powershell.
     Completions => completions,
 }

@@ -30,6 +30,10 @@ const SUBCOMMANDS: &[&str] = &[
     "battery",
     "who",
     "info",
+    "top",
+    "iotop",
+    "nettop",
+    "cpu-distribution",
     "completions",
 ];
 

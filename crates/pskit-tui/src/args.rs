@@ -37,8 +37,9 @@ pub struct SampleArgs {
     )]
     pub interval: f64,
     /// Print one JSON document per sample (JSON lines) with psutil's field names;
-    /// runs until interrupted unless `--once` or `-n` is given.
-    #[arg(long)]
+    /// runs until interrupted unless `--once` or `-n` is given. Not an option of its
+    /// own: the embedding command sets it from its global `--json`.
+    #[arg(skip)]
     pub json: bool,
 }
 

@@ -3,14 +3,17 @@
 
 pub mod battery;
 pub mod completions;
+pub mod cpu_distribution;
 pub mod disk_usage;
 pub mod fans;
 pub mod free;
 pub mod ifconfig;
 pub mod info;
 pub mod iostat;
+pub mod iotop;
 pub mod killall;
 pub mod meminfo;
+pub mod nettop;
 pub mod pidof;
 pub mod pmap;
 pub mod proc_dict;
@@ -20,4 +23,14 @@ pub mod ps;
 pub mod pstree;
 pub mod sensors;
 pub mod temperatures;
+pub mod top;
 pub mod who;
+
+/// A live view's error as a command failure (usage errors exit with 2).
+fn live_failure(e: pskit_tui::Error) -> crate::failure::Failure {
+    if e.exit_code() == 2 {
+        crate::failure::Failure::Usage(e.to_string())
+    } else {
+        crate::failure::Failure::Runtime(e.to_string())
+    }
+}

@@ -19,8 +19,8 @@ use crate::Result;
 ///     #[command(flatten)]
 ///     view: pskit_tui::CpuDistributionArgs,
 /// }
-/// let cli = Cli::parse_from(["cpu-distribution", "--json", "-n", "1"]);
-/// assert!(cli.view.sampling.json);
+/// let cli = Cli::parse_from(["cpu-distribution", "-n", "1", "-p", "1,2"]);
+/// assert_eq!(cli.view.pids, vec![1, 2]);
 /// ```
 #[derive(clap::Args, Clone, Debug, PartialEq)]
 pub struct CpuDistributionArgs {

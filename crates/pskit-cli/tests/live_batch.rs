@@ -2,6 +2,7 @@
 //! text, `--json` lines checked against the library, bad arguments, and a closed
 //! output.
 
+#[path = "live_common/mod.rs"]
 mod common;
 
 use std::io::{BufRead, BufReader};

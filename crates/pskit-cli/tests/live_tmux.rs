@@ -2,6 +2,7 @@
 //! of a fixed size, keys sent, the screen read back with `capture-pane`, and the way
 //! out checked (the process gone with status 0, the alternate screen left).
 
+#[path = "live_common/mod.rs"]
 mod common;
 
 use common::{process_exists, row_of, Sleeper, Tmux, CHILD_NAME};

@@ -8,10 +8,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// The command that starts a view; the view's name and arguments follow it. When the
-/// views move into the `pskit` command, this is the one line to change (to
-/// `[env!("CARGO_BIN_EXE_pskit")]`).
-pub const VIEW_COMMAND: &[&str] = &[env!("CARGO_BIN_EXE_pskit-live")];
+/// The command that starts a view; the view's name and arguments follow it.
+pub const VIEW_COMMAND: &[&str] = &[env!("CARGO_BIN_EXE_pskit")];
 
 /// The name the test's own child process runs under (a copy of `sleep`).
 pub const CHILD_NAME: &str = "tui-sleeper";

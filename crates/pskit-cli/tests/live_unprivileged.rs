@@ -3,6 +3,7 @@
 //! as the `pskit-test` user (created by scripts/test.sh; `nobody` otherwise), so this
 //! test must run as root.
 
+#[path = "live_common/mod.rs"]
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
@@ -29,7 +30,7 @@ fn iotop_skips_and_counts_denied_processes() {
         "this test must run as root to switch to an unprivileged user"
     );
     // The checkout may sit under a directory the user cannot enter: run a copy.
-    let copy = std::env::temp_dir().join(format!("pskit-live-{}", std::process::id()));
+    let copy = std::env::temp_dir().join(format!("pskit-live-view-{}", std::process::id()));
     std::fs::copy(common::VIEW_COMMAND[0], &copy).unwrap();
     std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
     let child = Command::new(&copy)
