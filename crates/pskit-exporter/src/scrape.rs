@@ -28,6 +28,7 @@ struct Outcome {
 
 /// One collection, shared by the scrapes that arrive while it runs.
 struct Round {
+    started: Instant,
     results: Mutex<Vec<Option<Outcome>>>,
     progress: watch::Sender<usize>,
     /// Encoded bodies of the complete round, per format (text, OpenMetrics).
@@ -72,16 +73,20 @@ impl Scraper {
         }
     }
 
-    /// The round a new scrape should wait on: the running one, or a new one.
+    /// The round a new scrape should wait on: the running one (unless it is already
+    /// past its budget: a late collector must not freeze the others' values), or a new
+    /// one.
     fn round(&self) -> Arc<Round> {
         let mut current = lock(&self.current);
         if let Some(r) = current.as_ref() {
-            let done = *r.progress.borrow() >= self.collectors.len();
-            if !done || self.threads.load(Ordering::Acquire) >= MAX_COLLECTION_THREADS {
+            let running =
+                *r.progress.borrow() < self.collectors.len() && r.started.elapsed() < self.budget;
+            if running || self.threads.load(Ordering::Acquire) >= MAX_COLLECTION_THREADS {
                 return r.clone();
             }
         }
         let round = Arc::new(Round {
+            started: Instant::now(),
             results: Mutex::new((0..self.collectors.len()).map(|_| None).collect()),
             progress: watch::channel(0).0,
             encoded: Mutex::new([None, None]),
@@ -240,5 +245,140 @@ fn run_one(
         families: if ok { batch.families } else { Vec::new() },
         ok,
         seconds: start.elapsed().as_secs_f64(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    /// A collector that counts its runs and takes `delay`.
+    struct Slow {
+        name: &'static str,
+        delay: Duration,
+        runs: Arc<AtomicUsize>,
+    }
+
+    impl Collect for Slow {
+        fn collect(&mut self, out: &mut Batch) -> pskit::Result<()> {
+            std::thread::sleep(self.delay);
+            let n = self.runs.fetch_add(1, Ordering::SeqCst) + 1;
+            out.gauge(format!("test_{}_runs", self.name), "runs")
+                .push(vec![], n as u64);
+            Ok(())
+        }
+    }
+
+    fn scraper(budget: Duration, list: Vec<(CollectorName, Slow)>) -> Arc<Scraper> {
+        Arc::new(Scraper {
+            collectors: list
+                .into_iter()
+                .map(|(n, c)| (n, Arc::new(Mutex::new(Box::new(c) as Box<dyn Collect>))))
+                .collect(),
+            budget,
+            current: Mutex::new(None),
+            skipped: Arc::default(),
+            threads: Arc::new(AtomicUsize::new(0)),
+        })
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_late_collector_is_reported_and_does_not_hold_the_scrape() {
+        let fast_runs = Arc::new(AtomicUsize::new(0));
+        let s = scraper(
+            Duration::from_millis(300),
+            vec![
+                (
+                    CollectorName::Cpu,
+                    Slow {
+                        name: "fast",
+                        delay: Duration::ZERO,
+                        runs: fast_runs.clone(),
+                    },
+                ),
+                (
+                    CollectorName::Hwmon,
+                    Slow {
+                        name: "slow",
+                        delay: Duration::from_secs(3),
+                        runs: Arc::default(),
+                    },
+                ),
+            ],
+        );
+        let rt = runtime();
+        let start = Instant::now();
+        let body = rt.block_on(s.scrape(Format::Text, None));
+        let took = start.elapsed();
+        assert!(took < Duration::from_millis(1500), "scrape took {took:?}");
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(
+            text.contains("pskit_scrape_collector_success{collector=\"cpu\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pskit_scrape_collector_success{collector=\"hwmon\"} 0"),
+            "{text}"
+        );
+        assert!(text.contains("test_fast_runs 1"), "{text}");
+        assert!(!text.contains("test_slow_runs"));
+        // The next scrape runs the fast collector again; the slow one is still busy.
+        let text = String::from_utf8(rt.block_on(s.scrape(Format::Text, None)).to_vec()).unwrap();
+        assert!(text.contains("test_fast_runs 2"), "{text}");
+        assert!(text.contains("pskit_scrape_collector_success{collector=\"hwmon\"} 0"));
+        // A shorter limit from the scraper wins.
+        let start = Instant::now();
+        rt.block_on(s.scrape(Format::Text, Some(Duration::from_millis(50))));
+        assert!(start.elapsed() < Duration::from_millis(250));
+    }
+
+    #[test]
+    fn concurrent_scrapes_share_one_collection() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let s = scraper(
+            Duration::from_secs(5),
+            vec![(
+                CollectorName::Cpu,
+                Slow {
+                    name: "one",
+                    delay: Duration::from_millis(200),
+                    runs: runs.clone(),
+                },
+            )],
+        );
+        let rt = runtime();
+        let bodies = rt.block_on(async {
+            let tasks: Vec<_> = (0..20)
+                .map(|i| {
+                    let s = s.clone();
+                    let format = if i % 2 == 0 {
+                        Format::Text
+                    } else {
+                        Format::OpenMetrics
+                    };
+                    tokio::spawn(async move { s.scrape(format, None).await })
+                })
+                .collect();
+            let mut out = Vec::new();
+            for t in tasks {
+                out.push(t.await.unwrap());
+            }
+            out
+        });
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+        assert!(bodies
+            .iter()
+            .all(|b| String::from_utf8_lossy(b).contains("test_one_runs 1")));
+        // A scrape after the round is done collects again.
+        rt.block_on(s.scrape(Format::Text, None));
+        assert_eq!(runs.load(Ordering::SeqCst), 2);
     }
 }

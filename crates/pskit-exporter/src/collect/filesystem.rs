@@ -223,3 +223,105 @@ impl super::Collect for FilesystemCollector {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::Collect;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Instant;
+
+    fn collector(statfs: StatFs) -> FilesystemCollector {
+        let mut config = crate::Config::from_args(Default::default()).unwrap();
+        config.collector.filesystem_mount_timeout = Duration::from_millis(100);
+        // Keep every mount but the pseudo file systems, so there is something to stat.
+        config.collector.filesystem_mount_points_exclude =
+            Regex::new("^/(proc|sys|dev)($|/)").unwrap();
+        FilesystemCollector::new(&config.collector, statfs)
+    }
+
+    fn value_count(b: &Batch, name: &str, v: u64) -> usize {
+        b.families
+            .iter()
+            .filter(|f| f.name == name)
+            .flat_map(|f| &f.samples)
+            .filter(|s| s.1 == crate::metrics::Value::Int(v))
+            .count()
+    }
+
+    #[test]
+    fn a_hung_statfs_is_reported_stuck_and_not_waited_for_again() {
+        let release = Arc::new(AtomicBool::new(false));
+        let gate = release.clone();
+        let statfs: StatFs = Arc::new(move |p: &Path| {
+            while !gate.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            library_statfs()(p)
+        });
+        let mut c = collector(statfs);
+        let mut first = Batch::default();
+        let start = Instant::now();
+        c.collect(&mut first).unwrap();
+        let mounts = value_count(&first, "node_filesystem_device_error", 1);
+        assert!(mounts >= 1, "no mount to test with");
+        assert!(start.elapsed() < Duration::from_millis(150 * mounts as u64 + 500));
+        assert_eq!(
+            first
+                .skipped
+                .iter()
+                .filter(|s| **s == ("mount", "Stuck"))
+                .count(),
+            mounts
+        );
+        assert!(first
+            .families
+            .iter()
+            .all(|f| f.name != "node_filesystem_size_bytes" || f.samples.is_empty()));
+        // Stuck mounts are skipped at once while their call is pending.
+        let start = Instant::now();
+        let mut second = Batch::default();
+        c.collect(&mut second).unwrap();
+        assert!(
+            start.elapsed() < Duration::from_millis(100),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_eq!(
+            value_count(&second, "node_filesystem_device_error", 1),
+            mounts
+        );
+        // When the calls return, the mounts are read again.
+        release.store(true, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(200));
+        let mut third = Batch::default();
+        c.collect(&mut third).unwrap();
+        assert_eq!(value_count(&third, "node_filesystem_device_error", 1), 0);
+        assert!(third
+            .families
+            .iter()
+            .any(|f| f.name == "node_filesystem_size_bytes" && !f.samples.is_empty()));
+    }
+
+    #[test]
+    fn a_failing_statfs_is_counted_and_the_mount_kept_with_device_error() {
+        let statfs: StatFs = Arc::new(|_: &Path| {
+            Err(pskit::Error::AccessDenied {
+                pid: None,
+                name: None,
+            })
+        });
+        let mut c = collector(statfs);
+        let mut b = Batch::default();
+        c.collect(&mut b).unwrap();
+        let n = value_count(&b, "node_filesystem_device_error", 1);
+        assert!(n >= 1);
+        assert_eq!(
+            b.skipped
+                .iter()
+                .filter(|s| **s == ("mount", "AccessDenied"))
+                .count(),
+            n
+        );
+    }
+}
