@@ -23,7 +23,7 @@
 //! | `sensors_temperatures(fahrenheit)`, `sensors_fans()`, `sensors_battery()` | same names |
 //! | `boot_time()`, `users()` | same names |
 //! | `_common.wrap_numbers` | [`WrapCorrector`] |
-//! | (none) | [`cgroup_memory`], [`cgroup_cpu`], [`cpu_info`], [`meminfo_fields`], [`kernel_process_stats`], [`Host::cpu_times_numbered`] |
+//! | (none) | [`cgroup_memory`], [`cgroup_cpu`], [`cpu_info`], [`meminfo_fields`], [`kernel_process_stats`], [`crate::Host::cpu_times_numbered`] |
 //!
 //! Where pskit deliberately differs from psutil 7.2 (each is documented on the item):
 //! `cpu_freq` has one entry per online CPU (psutil 8.0's fix); `cpu_times_percent`
