@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
 # Runs every test of pskit, installing what the tests need when it is missing:
-# psutil 7.2.2 (the parity oracle) and an unprivileged user for the AccessDenied tests.
+# psutil 7.2.2 (the parity oracle), an unprivileged user for the AccessDenied tests, and
+# for the exporter's tests Debian's prometheus (server + promtool) and PyPI's
+# prometheus-client (the strict OpenMetrics parser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! python3 -c 'import psutil, sys; sys.exit(psutil.__version__ != "7.2.2")' 2>/dev/null; then
     echo "== installing psutil 7.2.2 (the parity oracle)"
     python3 -m pip install --quiet --disable-pip-version-check psutil==7.2.2
+fi
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+    echo "== installing Debian's prometheus (server and promtool, for the exporter tests)"
+    if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
+if ! python3 -c 'import prometheus_client.openmetrics.parser' 2>/dev/null; then
+    echo "== installing prometheus-client (the strict OpenMetrics parser)"
+    python3 -m pip install --quiet --disable-pip-version-check prometheus-client==0.26.0
 fi
 if [ "$(id -u)" = 0 ] && ! id pskit-test >/dev/null 2>&1; then
     echo "== creating the unprivileged user pskit-test"

@@ -138,17 +138,16 @@ impl Batch {
         for fam in self.families.drain(..) {
             match merged.iter_mut().find(|m| m.name == fam.name) {
                 Some(m) if m.kind == fam.kind => m.samples.extend(fam.samples),
-                Some(_) => self.skipped.extend(std::iter::repeat_n(
-                    ("series", "Duplicate"),
-                    fam.samples.len(),
-                )),
+                Some(_) => self
+                    .skipped
+                    .extend(std::iter::repeat(("series", "Duplicate")).take(fam.samples.len())),
                 None => merged.push(fam),
             }
         }
         for fam in &mut merged {
             let dups = fam.dedup();
             self.skipped
-                .extend(std::iter::repeat_n(("series", "Duplicate"), dups));
+                .extend(std::iter::repeat(("series", "Duplicate")).take(dups));
         }
         merged.retain(|f| !f.samples.is_empty());
         self.families = merged;

@@ -19,6 +19,9 @@ const MAX_COLLECTION_THREADS: usize = 3;
 
 type SkipKey = (&'static str, &'static str, &'static str);
 
+/// A collector behind the lock that keeps two rounds from running it at once.
+type SharedCollector = Arc<Mutex<Box<dyn Collect>>>;
+
 /// The result of one collector in one round.
 struct Outcome {
     families: Vec<Family>,
@@ -37,7 +40,7 @@ struct Round {
 
 /// The collectors and the state shared by all scrapes.
 pub(crate) struct Scraper {
-    collectors: Vec<(CollectorName, Arc<Mutex<Box<dyn Collect>>>)>,
+    collectors: Vec<(CollectorName, SharedCollector)>,
     budget: Duration,
     current: Mutex<Option<Arc<Round>>>,
     skipped: Arc<Mutex<BTreeMap<SkipKey, u64>>>,

@@ -191,9 +191,9 @@ impl App {
         let _ = stream.set_nodelay(true);
         match self.tls.clone() {
             Some(acceptor) => {
-                match tokio::time::timeout(self.header_timeout, acceptor.accept(stream)).await {
-                    Ok(Ok(tls)) => self.http(TokioIo::new(tls)).await,
-                    _ => {}
+                let handshake = tokio::time::timeout(self.header_timeout, acceptor.accept(stream));
+                if let Ok(Ok(tls)) = handshake.await {
+                    self.http(TokioIo::new(tls)).await;
                 }
             }
             None => self.http(TokioIo::new(stream)).await,

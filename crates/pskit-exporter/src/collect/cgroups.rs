@@ -49,7 +49,7 @@ impl super::Collect for CgroupCollector {
         let all = self.cgroups(out)?;
         let capped = all.len().saturating_sub(self.max);
         out.skipped
-            .extend(std::iter::repeat_n(("cgroup", "Capped"), capped));
+            .extend(std::iter::repeat(("cgroup", "Capped")).take(capped));
         let mut rows = Vec::new();
         for (path, procs) in all.into_iter().take(self.max) {
             let mem = match self.host.cgroup_memory(Some(&path)) {
