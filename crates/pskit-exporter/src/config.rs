@@ -43,10 +43,9 @@ impl Config {
     /// and loading the web config (TLS files are checked later, by `Server::bind`).
     ///
     /// ```
-    /// let e = pskit_exporter::Config::from_args(pskit_exporter::ServeArgs {
-    ///     config_file: Some("/nonexistent.yml".into()),
-    ///     ..Default::default()
-    /// });
+    /// let mut args = pskit_exporter::ServeArgs::default();
+    /// args.config_file = Some("/nonexistent.yml".into());
+    /// let e = pskit_exporter::Config::from_args(args);
     /// assert!(matches!(e, Err(pskit_exporter::Error::Config { .. })));
     /// ```
     pub fn from_args(a: ServeArgs) -> Result<Config> {
@@ -146,5 +145,53 @@ impl Config {
             web_config_file,
             collector,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(yaml: &str) -> (tempfile::TempDir, ServeArgs) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pskit.yml");
+        std::fs::write(&path, yaml).unwrap();
+        let mut a = ServeArgs::default();
+        a.config_file = Some(path);
+        (dir, a)
+    }
+
+    #[test]
+    fn flags_override_the_file_which_overrides_defaults() {
+        let (_d, mut a) = file("web.listen-address: 127.0.0.1:1234\nmax-groups: 7\nno-collector: [hwmon, cpu]\ngroup-by: cgroup\nscrape.timeout: 2.5\n");
+        a.max_groups = Some(9);
+        a.collectors = vec![CollectorName::Cpu];
+        let c = Config::from_args(a).unwrap();
+        assert_eq!(c.listen_address, "127.0.0.1:1234");
+        assert_eq!(c.collector.max_groups, 9);
+        assert_eq!(c.collector.group_by, GroupBy::Cgroup);
+        assert_eq!(c.scrape_timeout, Duration::from_millis(2500));
+        assert!(c.collectors.contains(&CollectorName::Cpu));
+        assert!(!c.collectors.contains(&CollectorName::Hwmon));
+        assert_eq!(c.max_requests, 40);
+    }
+
+    #[test]
+    fn bad_values_are_errors_naming_the_flag_or_file() {
+        let (_d, a) = file("no-such-option: 1\n");
+        assert!(matches!(Config::from_args(a), Err(Error::Config { .. })));
+        let mut a = ServeArgs::default();
+        a.scrape_timeout = Some(-1.0);
+        let e = Config::from_args(a).unwrap_err();
+        assert!(e.to_string().contains("--scrape.timeout"), "{e}");
+        let mut a = ServeArgs::default();
+        a.disk_exclude = Some("(".into());
+        assert!(matches!(
+            Config::from_args(a),
+            Err(Error::InvalidArgument { .. })
+        ));
+        let mut a = ServeArgs::default();
+        a.max_groups = Some(0);
+        assert!(Config::from_args(a).is_err());
     }
 }
