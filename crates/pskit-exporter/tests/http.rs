@@ -89,9 +89,16 @@ fn client_that_never_sends_is_dropped_without_blocking_others() {
     partial
         .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
         .unwrap();
+    // A keep-alive client that got its answer and then idles is dropped too.
+    let mut idle = TcpStream::connect(s.addr).unwrap();
+    idle.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut first = [0u8; 12];
+    idle.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
     // Others are served meanwhile.
     assert_eq!(get(s.addr, "/health", &[]).status, 200);
-    for stream in [&mut silent, &mut partial] {
+    for stream in [&mut silent, &mut partial, &mut idle] {
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
