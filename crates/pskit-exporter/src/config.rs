@@ -156,8 +156,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pskit.yml");
         std::fs::write(&path, yaml).unwrap();
-        let mut a = ServeArgs::default();
-        a.config_file = Some(path);
+        let a = ServeArgs {
+            config_file: Some(path),
+            ..Default::default()
+        };
         (dir, a)
     }
 
@@ -180,18 +182,24 @@ mod tests {
     fn bad_values_are_errors_naming_the_flag_or_file() {
         let (_d, a) = file("no-such-option: 1\n");
         assert!(matches!(Config::from_args(a), Err(Error::Config { .. })));
-        let mut a = ServeArgs::default();
-        a.scrape_timeout = Some(-1.0);
+        let a = ServeArgs {
+            scrape_timeout: Some(-1.0),
+            ..Default::default()
+        };
         let e = Config::from_args(a).unwrap_err();
         assert!(e.to_string().contains("--scrape.timeout"), "{e}");
-        let mut a = ServeArgs::default();
-        a.disk_exclude = Some("(".into());
+        let a = ServeArgs {
+            disk_exclude: Some("(".into()),
+            ..Default::default()
+        };
         assert!(matches!(
             Config::from_args(a),
             Err(Error::InvalidArgument { .. })
         ));
-        let mut a = ServeArgs::default();
-        a.max_groups = Some(0);
+        let a = ServeArgs {
+            max_groups: Some(0),
+            ..Default::default()
+        };
         assert!(Config::from_args(a).is_err());
     }
 }

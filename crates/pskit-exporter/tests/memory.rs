@@ -19,7 +19,7 @@ fn rss() -> u64 {
 #[test]
 fn resident_memory_is_flat_across_many_scrapes() {
     let s = Running::with_flags(&[]);
-    let mut scrape = |i: usize| {
+    let scrape = |i: usize| {
         let accept: &[&str] = if i % 2 == 0 {
             &[]
         } else {
