@@ -239,7 +239,10 @@ impl Collector for Exposition {
 }
 
 /// Encodes `families` (already deduplicated) in `format`.
-pub(crate) fn encode(families: Arc<Vec<Family>>, format: Format) -> String {
+pub(crate) fn encode(
+    families: Arc<Vec<Family>>,
+    format: Format,
+) -> Result<String, std::fmt::Error> {
     let mut registry = Registry::default();
     registry.register_collector(Box::new(Exposition(families)));
     let mut out = String::with_capacity(64 * 1024);
@@ -247,9 +250,7 @@ pub(crate) fn encode(families: Arc<Vec<Family>>, format: Format) -> String {
         Format::Text => prometheus_client::encoding::prometheus_text::encode(&mut out, &registry),
         Format::OpenMetrics => prometheus_client::encoding::text::encode(&mut out, &registry),
     };
-    // Writing to a String cannot fail; a formatter error would be a bug in the encoder.
-    result.expect("encoding into a String");
-    out
+    result.map(|()| out)
 }
 
 #[cfg(test)]
@@ -281,7 +282,7 @@ mod tests {
         b.counter("c", "help").push(vec![], 7u64);
         b.finish();
         let fams = Arc::new(std::mem::take(&mut b.families));
-        let text = encode(fams.clone(), Format::Text);
+        let text = encode(fams.clone(), Format::Text).unwrap();
         assert!(
             text.contains("g{l=\"a\\\"b\\\\c\\nd\u{fffd}\"} 1.5\n"),
             "{text}"
@@ -290,7 +291,7 @@ mod tests {
             text.contains("# TYPE c_total counter\nc_total 7\n"),
             "{text}"
         );
-        let om = encode(fams, Format::OpenMetrics);
+        let om = encode(fams, Format::OpenMetrics).unwrap();
         assert!(om.contains("# TYPE c counter\nc_total 7\n"), "{om}");
         assert!(om.ends_with("# EOF\n"));
     }

@@ -129,7 +129,12 @@ impl Scraper {
 
     /// Collects (or joins a running collection) and encodes the answer, waiting at most
     /// the scrape budget (or `limit`, when the scraper says its own timeout is shorter).
-    pub(crate) async fn scrape(&self, format: Format, limit: Option<Duration>) -> Bytes {
+    /// Fails only if the encoder reports an error (the server answers 500).
+    pub(crate) async fn scrape(
+        &self,
+        format: Format,
+        limit: Option<Duration>,
+    ) -> Result<Bytes, std::fmt::Error> {
         let wait = limit.map_or(self.budget, |l| l.min(self.budget));
         let deadline = tokio::time::Instant::now() + wait;
         let round = self.round();
@@ -145,15 +150,15 @@ impl Scraper {
         let slot = usize::from(format == Format::OpenMetrics);
         if complete {
             if let Some(body) = &lock(&round.encoded)[slot] {
-                return body.clone();
+                return Ok(body.clone());
             }
         }
         let families = Arc::new(self.snapshot(&round));
-        let body = Bytes::from(metrics::encode(families, format));
+        let body = Bytes::from(metrics::encode(families, format)?);
         if complete {
             lock(&round.encoded)[slot] = Some(body.clone());
         }
-        body
+        Ok(body)
     }
 
     /// The families of the collectors done so far plus the scrape's self-metrics.
@@ -319,7 +324,7 @@ mod tests {
         );
         let rt = runtime();
         let start = Instant::now();
-        let body = rt.block_on(s.scrape(Format::Text, None));
+        let body = rt.block_on(s.scrape(Format::Text, None)).unwrap();
         let took = start.elapsed();
         assert!(took < Duration::from_millis(1500), "scrape took {took:?}");
         let text = String::from_utf8(body.to_vec()).unwrap();
@@ -334,12 +339,14 @@ mod tests {
         assert!(text.contains("test_fast_runs 1"), "{text}");
         assert!(!text.contains("test_slow_runs"));
         // The next scrape runs the fast collector again; the slow one is still busy.
-        let text = String::from_utf8(rt.block_on(s.scrape(Format::Text, None)).to_vec()).unwrap();
+        let text =
+            String::from_utf8(rt.block_on(s.scrape(Format::Text, None)).unwrap().to_vec()).unwrap();
         assert!(text.contains("test_fast_runs 2"), "{text}");
         assert!(text.contains("pskit_scrape_collector_success{collector=\"hwmon\"} 0"));
         // A shorter limit from the scraper wins.
         let start = Instant::now();
-        rt.block_on(s.scrape(Format::Text, Some(Duration::from_millis(50))));
+        rt.block_on(s.scrape(Format::Text, Some(Duration::from_millis(50))))
+            .unwrap();
         assert!(start.elapsed() < Duration::from_millis(250));
     }
 
@@ -367,7 +374,7 @@ mod tests {
                     } else {
                         Format::OpenMetrics
                     };
-                    tokio::spawn(async move { s.scrape(format, None).await })
+                    tokio::spawn(async move { s.scrape(format, None).await.unwrap() })
                 })
                 .collect();
             let mut out = Vec::new();
@@ -381,7 +388,7 @@ mod tests {
             .iter()
             .all(|b| String::from_utf8_lossy(b).contains("test_one_runs 1")));
         // A scrape after the round is done collects again.
-        rt.block_on(s.scrape(Format::Text, None));
+        rt.block_on(s.scrape(Format::Text, None)).unwrap();
         assert_eq!(runs.load(Ordering::SeqCst), 2);
     }
 }

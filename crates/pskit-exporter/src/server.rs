@@ -280,8 +280,13 @@ impl App {
             .and_then(|v| v.trim().parse::<f64>().ok())
             .filter(|v| v.is_finite() && *v > 0.0 && *v < 1e6)
             .map(|v| Duration::from_secs_f64(v * 0.9));
-        let body = self.scraper.scrape(format, limit).await;
-        response(StatusCode::OK, format.content_type(), body)
+        match self.scraper.scrape(format, limit).await {
+            Ok(body) => response(StatusCode::OK, format.content_type(), body),
+            Err(_) => plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Encoding the metrics failed\n",
+            ),
+        }
     }
 }
 
