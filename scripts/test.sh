@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of pskit, installing what the tests need when it is missing:
 # psutil 7.2.2 (the parity oracle), script(1) for the CLI's terminal tests, tmux for the
-# full-screen views' tests and an unprivileged user for the AccessDenied tests.
+# full-screen views' tests, Debian's prometheus (server + promtool) and PyPI's
+# prometheus-client (the strict OpenMetrics parser) for the exporter's tests, and an
+# unprivileged user for the AccessDenied tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,19 +11,28 @@ if ! python3 -c 'import psutil, sys; sys.exit(psutil.__version__ != "7.2.2")' 2>
     echo "== installing psutil 7.2.2 (the parity oracle)"
     python3 -m pip install --quiet --disable-pip-version-check psutil==7.2.2
 fi
-if ! command -v script >/dev/null 2>&1; then
-    echo "== installing util-linux script(1) (the CLI's terminal tests)"
-    apt-get update -qq && apt-get install -y -qq bsdutils
+if ! python3 -c 'import prometheus_client.openmetrics.parser' 2>/dev/null; then
+    echo "== installing prometheus-client (the strict OpenMetrics parser)"
+    python3 -m pip install --quiet --disable-pip-version-check prometheus-client==0.26.0
 fi
+
+# Debian packages, by the command each provides.
+missing=()
+command -v script >/dev/null 2>&1 || missing+=(bsdutils)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v ss >/dev/null 2>&1 || missing+=(iproute2)
+{ command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "== installing ${missing[*]} (Debian)"
+    if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+fi
+
 if [ "$(id -u)" = 0 ] && ! id pskit-test >/dev/null 2>&1; then
     echo "== creating the unprivileged user pskit-test"
     useradd --no-create-home --shell /usr/sbin/nologin pskit-test
-fi
-
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "== installing tmux (the full-screen view tests)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
 fi
 
 echo "== cargo fmt --check"

@@ -123,6 +123,8 @@ commands! {
     /// The load of each CPU and the processes on it, live.
     #[command(name = "cpu-distribution")]
     CpuDistribution => cpu_distribution,
+    /// Prometheus exporter: node_exporter's metrics plus process groups, on /metrics.
+    Serve => serve,
     /// Shell completion script for bash, zsh, fish, elvish or powershell.
     Completions => completions,
 }

@@ -34,6 +34,7 @@ const SUBCOMMANDS: &[&str] = &[
     "iotop",
     "nettop",
     "cpu-distribution",
+    "serve",
     "completions",
 ];
 

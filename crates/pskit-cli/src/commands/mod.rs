@@ -22,6 +22,7 @@ pub mod procsmem;
 pub mod ps;
 pub mod pstree;
 pub mod sensors;
+pub mod serve;
 pub mod temperatures;
 pub mod top;
 pub mod who;

@@ -282,6 +282,25 @@ pub struct CpuStats {
     pub syscalls: u64,
 }
 
+/// Process creation and run-queue counts from /proc/stat (node_exporter's stat
+/// collector; psutil has no equivalent). Each is `None` when its line is missing.
+///
+/// ```
+/// let s = pskit::kernel_process_stats()?;
+/// assert!(s.forks.unwrap() > 0 && s.procs_running.unwrap() >= 1);
+/// # Ok::<(), pskit::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct KernelProcessStats {
+    /// Processes and threads created since boot (`processes`).
+    pub forks: Option<u64>,
+    /// Tasks runnable now (`procs_running`, since Linux 2.5.45).
+    pub procs_running: Option<u64>,
+    /// Tasks blocked on I/O now (`procs_blocked`, since Linux 2.5.45).
+    pub procs_blocked: Option<u64>,
+}
+
 /// A CPU frequency in MHz (psutil's `scpufreq`).
 ///
 /// `min` and `max` are 0.0 when they are unknown (no cpufreq in sysfs: virtual machines).
@@ -369,6 +388,28 @@ impl Host {
     /// ```
     pub fn cpu_times_percpu(&self) -> Result<Vec<SystemCpuTimes>> {
         backend::cpu_times_percpu(&self.inner)
+    }
+
+    /// Per-CPU times keyed by the kernel's CPU number (the `N` of `cpuN` in
+    /// `{proc}/stat`), so offline CPUs leave a gap instead of shifting the others.
+    ///
+    /// ```
+    /// let t = pskit::Host::local().cpu_times_numbered()?;
+    /// assert!(t.windows(2).all(|w| w[0].0 < w[1].0));
+    /// # Ok::<(), pskit::Error>(())
+    /// ```
+    pub fn cpu_times_numbered(&self) -> Result<Vec<(u32, SystemCpuTimes)>> {
+        backend::cpu_times_numbered(&self.inner)
+    }
+
+    /// Forks since boot and run-queue counts, from `{proc}/stat`.
+    ///
+    /// ```
+    /// assert!(pskit::Host::local().kernel_process_stats()?.forks.is_some());
+    /// # Ok::<(), pskit::Error>(())
+    /// ```
+    pub fn kernel_process_stats(&self) -> Result<KernelProcessStats> {
+        backend::kernel_process_stats(&self.inner)
     }
 
     /// Logical CPUs online (psutil `cpu_count()`): the `{sys}/devices/system/cpu/online`
@@ -596,6 +637,16 @@ pub fn cpu_count() -> Result<Option<usize>> {
 /// ```
 pub fn cpu_count_physical() -> Result<Option<usize>> {
     Host::local().cpu_count_physical()
+}
+
+/// [`Host::kernel_process_stats`] on the local machine.
+///
+/// ```
+/// assert!(pskit::kernel_process_stats()?.forks.is_some());
+/// # Ok::<(), pskit::Error>(())
+/// ```
+pub fn kernel_process_stats() -> Result<KernelProcessStats> {
+    Host::local().kernel_process_stats()
 }
 
 /// [`Host::cpu_stats`] on the local machine.

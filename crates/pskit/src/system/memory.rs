@@ -105,7 +105,39 @@ pub(crate) fn percent(used: u64, total: u64) -> f64 {
     }
 }
 
+/// One line of /proc/meminfo as the kernel wrote it (what node_exporter's meminfo
+/// collector exports, one gauge per line).
+///
+/// ```
+/// let fields = pskit::meminfo_fields()?;
+/// let total = fields.iter().find(|f| f.name == "MemTotal").unwrap();
+/// assert!(total.bytes && total.value == pskit::virtual_memory()?.total);
+/// # Ok::<(), pskit::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MeminfoField {
+    /// The key before the colon, unchanged (`MemTotal`, `Active(anon)`, `HugePages_Total`).
+    pub name: String,
+    /// The value: bytes when the line had a `kB` unit (kB × 1024), else the raw count.
+    pub value: u64,
+    /// Whether the line had a `kB` unit, i.e. `value` is in bytes.
+    pub bytes: bool,
+}
+
 impl Host {
+    /// Every line of `{proc}/meminfo` in file order, kB converted to bytes; lines
+    /// without a number are skipped. A value psutil does not expose (`Dirty`,
+    /// `HugePages_Total`, …) is here.
+    ///
+    /// ```
+    /// assert!(!pskit::Host::local().meminfo_fields()?.is_empty());
+    /// # Ok::<(), pskit::Error>(())
+    /// ```
+    pub fn meminfo_fields(&self) -> Result<Vec<MeminfoField>> {
+        backend::meminfo_fields(&self.inner)
+    }
+
     /// Physical memory (psutil `virtual_memory()`), from `{proc}/meminfo` (and
     /// `{proc}/zoneinfo` when `MemAvailable` is missing or 0).
     ///
@@ -149,6 +181,16 @@ impl Host {
 /// ```
 pub fn virtual_memory() -> Result<VirtualMemory> {
     Host::local().virtual_memory()
+}
+
+/// [`Host::meminfo_fields`] on the local machine.
+///
+/// ```
+/// assert!(pskit::meminfo_fields()?.iter().any(|f| f.name == "MemFree"));
+/// # Ok::<(), pskit::Error>(())
+/// ```
+pub fn meminfo_fields() -> Result<Vec<MeminfoField>> {
+    Host::local().meminfo_fields()
 }
 
 /// [`Host::swap_memory`] on the local machine.

@@ -23,7 +23,7 @@
 //! | `sensors_temperatures(fahrenheit)`, `sensors_fans()`, `sensors_battery()` | same names |
 //! | `boot_time()`, `users()` | same names |
 //! | `_common.wrap_numbers` | [`WrapCorrector`] |
-//! | (none) | [`cgroup_memory`], [`cgroup_cpu`], [`cpu_info`] |
+//! | (none) | [`cgroup_memory`], [`cgroup_cpu`], [`cpu_info`], [`meminfo_fields`], [`kernel_process_stats`], [`crate::Host::cpu_times_numbered`] |
 //!
 //! Where pskit deliberately differs from psutil 7.2 (each is documented on the item):
 //! `cpu_freq` has one entry per online CPU (psutil 8.0's fix); `cpu_times_percent`
@@ -54,14 +54,16 @@ pub use constants::*;
 pub use cpu::{
     boot_time, cpu_count, cpu_count_physical, cpu_freq, cpu_freq_percpu, cpu_info, cpu_percent,
     cpu_percent_percpu, cpu_stats, cpu_times, cpu_times_percent, cpu_times_percent_percpu,
-    cpu_times_percpu, getloadavg, CpuCache, CpuFreq, CpuInfo, CpuSampler, CpuStats, SystemCpuTimes,
+    cpu_times_percpu, getloadavg, kernel_process_stats, CpuCache, CpuFreq, CpuInfo, CpuSampler,
+    CpuStats, KernelProcessStats, SystemCpuTimes,
 };
 pub use disk::{
     disk_inode_usage, disk_io_counters, disk_io_counters_perdisk, disk_partitions, disk_usage,
     DiskIoCounters, DiskPartition, DiskUsage, InodeUsage,
 };
 pub use memory::{
-    swap_devices, swap_memory, virtual_memory, SwapDevice, SwapMemory, VirtualMemory,
+    meminfo_fields, swap_devices, swap_memory, virtual_memory, MeminfoField, SwapDevice,
+    SwapMemory, VirtualMemory,
 };
 pub use net::{
     net_if_addrs, net_if_stats, net_io_counters, net_io_counters_pernic, NetIoCounters, NicAddress,

@@ -60,6 +60,22 @@ pub(crate) fn stat_counters(data: &[u8]) -> (Option<u64>, Option<u64>, Option<u6
     (ctxt, intr, soft)
 }
 
+/// `processes` (forks since boot), `procs_running` and `procs_blocked` of /proc/stat.
+pub(crate) fn stat_procs(data: &[u8]) -> (Option<u64>, Option<u64>, Option<u64>) {
+    let (mut forks, mut running, mut blocked) = (None, None, None);
+    for l in lines(data) {
+        let mut it = fields(l);
+        let slot = match it.next() {
+            Some(b"processes") => &mut forks,
+            Some(b"procs_running") => &mut running,
+            Some(b"procs_blocked") => &mut blocked,
+            _ => continue,
+        };
+        *slot = it.next().and_then(parse_u64);
+    }
+    (forks, running, blocked)
+}
+
 /// /proc/loadavg: the three load averages.
 pub(crate) fn loadavg(data: &[u8]) -> Option<(f64, f64, f64)> {
     let mut it = fields(data).map(|f| std::str::from_utf8(f).ok()?.parse::<f64>().ok());
@@ -102,6 +118,11 @@ softirq 77 1 2\n";
         stat_cpu_each(MODERN, |n, t| seen.push((n, t.ticks[0]))).unwrap();
         assert_eq!(seen, vec![(0, 50), (1, 50)]);
         assert_eq!(stat_counters(MODERN), (Some(999), Some(1234), Some(77)));
+        assert_eq!(stat_procs(MODERN), (Some(3), None, None));
+        assert_eq!(
+            stat_procs(b"procs_running 2\nprocs_blocked 1\nprocesses x\n"),
+            (None, Some(2), Some(1))
+        );
     }
 
     #[test]

@@ -98,6 +98,22 @@ pub(crate) fn meminfo(data: &[u8]) -> Meminfo {
     m
 }
 
+/// Every line of /proc/meminfo as `(key, value, in_kb)`: the key as written before the
+/// colon, the number, and whether the line carried a `kB` unit. Lines without a colon or
+/// a number are skipped.
+pub(crate) fn meminfo_all(data: &[u8]) -> Vec<(String, u64, bool)> {
+    lines(data)
+        .filter_map(|l| {
+            let colon = l.iter().position(|&b| b == b':')?;
+            let key = std::str::from_utf8(&l[..colon]).ok()?.trim().to_owned();
+            let mut rest = fields(&l[colon + 1..]);
+            let value = parse_u64(rest.next()?)?;
+            let in_kb = rest.next() == Some(b"kB");
+            (!key.is_empty()).then_some((key, value, in_kb))
+        })
+        .collect()
+}
+
 /// Sum of the `low` watermarks (in pages) of every zone in /proc/zoneinfo.
 pub(crate) fn zoneinfo_low_pages(data: &[u8]) -> u64 {
     lines(data)
@@ -180,6 +196,20 @@ pub(crate) fn swaps(data: &[u8]) -> Vec<Option<SwapRow>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_lines_with_units() {
+        let data =
+            b"MemTotal:  100 kB\nActive(anon): 5 kB\nHugePages_Total:   3\nbad line\nX: y kB\n";
+        assert_eq!(
+            meminfo_all(data),
+            vec![
+                ("MemTotal".into(), 100, true),
+                ("Active(anon)".into(), 5, true),
+                ("HugePages_Total".into(), 3, false),
+            ]
+        );
+    }
 
     #[test]
     fn total() {

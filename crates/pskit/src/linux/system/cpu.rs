@@ -3,7 +3,9 @@
 use super::{list_dir, numbered, read_text, read_u64, with_proc};
 use crate::linux::parse::{cpuinfo, kstat};
 use crate::linux::HostState;
-use crate::system::cpu::{CpuCache, CpuFreq, CpuInfo, CpuStats, SystemCpuTimes};
+use crate::system::cpu::{
+    CpuCache, CpuFreq, CpuInfo, CpuStats, KernelProcessStats, SystemCpuTimes,
+};
 use crate::{Error, Result};
 
 fn no_cpu_line(host: &HostState) -> Error {
@@ -36,6 +38,34 @@ pub(crate) fn cpu_times_percpu(host: &HostState) -> Result<Vec<SystemCpuTimes>> 
             return Err(no_cpu_line(host));
         }
         Ok(out)
+    })
+}
+
+pub(crate) fn cpu_times_numbered(host: &HostState) -> Result<Vec<(u32, SystemCpuTimes)>> {
+    with_proc(host, "stat", |data| {
+        let mut out = Vec::new();
+        kstat::stat_cpu_each(data, |n, t| {
+            out.push((
+                n,
+                SystemCpuTimes::from_ticks(&t.ticks, t.columns, host.clock_ticks),
+            ))
+        })
+        .ok_or_else(|| Error::parse(host.proc_path("stat"), "malformed cpuN line"))?;
+        if out.is_empty() {
+            return Err(no_cpu_line(host));
+        }
+        Ok(out)
+    })
+}
+
+pub(crate) fn kernel_process_stats(host: &HostState) -> Result<KernelProcessStats> {
+    with_proc(host, "stat", |data| {
+        let (forks, procs_running, procs_blocked) = kstat::stat_procs(data);
+        Ok(KernelProcessStats {
+            forks,
+            procs_running,
+            procs_blocked,
+        })
     })
 }
 

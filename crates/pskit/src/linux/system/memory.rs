@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStringExt;
 use super::{with_proc, with_proc_opt};
 use crate::linux::parse::meminfo;
 use crate::linux::HostState;
-use crate::system::memory::{percent, SwapDevice, SwapMemory, VirtualMemory};
+use crate::system::memory::{percent, MeminfoField, SwapDevice, SwapMemory, VirtualMemory};
 use crate::{Error, Result};
 
 pub(crate) fn virtual_memory(host: &HostState) -> Result<VirtualMemory> {
@@ -46,6 +46,23 @@ pub(crate) fn virtual_memory(host: &HostState) -> Result<VirtualMemory> {
         cached: m.cached.map_or(0, |c| c + m.sreclaimable.unwrap_or(0)),
         shared: m.shmem.or(m.mem_shared).unwrap_or(0),
         slab: m.slab.unwrap_or(0),
+    })
+}
+
+pub(crate) fn meminfo_fields(host: &HostState) -> Result<Vec<MeminfoField>> {
+    with_proc(host, "meminfo", |d| {
+        Ok(meminfo::meminfo_all(d)
+            .into_iter()
+            .map(|(name, value, in_kb)| MeminfoField {
+                name,
+                value: if in_kb {
+                    value.saturating_mul(1024)
+                } else {
+                    value
+                },
+                bytes: in_kb,
+            })
+            .collect())
     })
 }
 

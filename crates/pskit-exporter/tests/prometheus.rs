@@ -1,0 +1,158 @@
+//! The proof of issue 6: a real Prometheus (Debian's `prometheus` package, installed by
+//! scripts/test.sh) scrapes an in-process exporter on loopback; its HTTP API then says
+//! `up` is 1, and node_memory_MemTotal_bytes and a process group's count equal what the
+//! library reads.
+
+mod common;
+
+use std::net::{SocketAddr, TcpListener};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Running;
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs an instant query; returns the (labels, value) pairs of the result vector.
+fn query(prom: SocketAddr, promql: &str) -> Vec<(serde_json::Value, f64)> {
+    let mut encoded = String::new();
+    for b in promql.bytes() {
+        if b.is_ascii_alphanumeric() || b"_-.".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    // Prometheus may not be listening yet.
+    if std::net::TcpStream::connect(prom).is_err() {
+        return Vec::new();
+    }
+    let r = common::get(prom, &format!("/api/v1/query?query={encoded}"), &[]);
+    if r.status != 200 {
+        return Vec::new();
+    }
+    // The body may be chunked: take the JSON object between the first '{' and last '}'.
+    let (Some(start), Some(end)) = (r.body.find('{'), r.body.rfind('}')) else {
+        return Vec::new();
+    };
+    let v: serde_json::Value = serde_json::from_str(&r.body[start..=end]).expect("API JSON");
+    v["data"]["result"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| {
+                    let value = s["value"][1].as_str().unwrap().parse().unwrap();
+                    (s["metric"].clone(), value)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn prometheus_scrapes_pskit_and_sees_the_librarys_values() {
+    let binary = "prometheus";
+    assert!(
+        Command::new(binary).arg("--version").output().is_ok(),
+        "prometheus is missing: install Debian's `prometheus` package (scripts/test.sh does)"
+    );
+    // A process group of a known size: three copies of sleep under a unique name.
+    let dir = tempfile::tempdir().unwrap();
+    let group = format!("pskitg{}", std::process::id() % 100_000);
+    let exe = dir.path().join(&group);
+    std::fs::copy("/bin/sleep", &exe).unwrap();
+    let kids: Vec<Killed> = (0..3)
+        .map(|_| Killed(Command::new(&exe).arg("600").spawn().unwrap()))
+        .collect();
+    std::thread::sleep(Duration::from_millis(100));
+
+    let exporter = Running::with_flags(&[]);
+    let port = free_port();
+    let prom_addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let config = format!(
+        "global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\nscrape_configs:\n  - job_name: pskit\n    static_configs:\n      - targets: ['{}']\n",
+        exporter.addr
+    );
+    std::fs::write(dir.path().join("prometheus.yml"), config).unwrap();
+    let _prom = Killed(
+        Command::new(binary)
+            .arg(format!(
+                "--config.file={}",
+                dir.path().join("prometheus.yml").display()
+            ))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path().join("data").display()
+            ))
+            .arg(format!("--web.listen-address={prom_addr}"))
+            .arg("--log.level=warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start prometheus"),
+    );
+
+    // Wait for at least three successful scrapes.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let scrapes = query(prom_addr, "count_over_time(up{job=\"pskit\"}[1m])");
+        let up = query(prom_addr, "up{job=\"pskit\"}");
+        if scrapes.first().is_some_and(|s| s.1 >= 3.0) && up.first().is_some_and(|u| u.1 == 1.0) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Prometheus did not scrape pskit 3 times: up={up:?} scrapes={scrapes:?}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert_eq!(
+        query(prom_addr, "min_over_time(up{job=\"pskit\"}[1m])")[0].1,
+        1.0,
+        "a scrape failed"
+    );
+
+    let mem = query(prom_addr, "node_memory_MemTotal_bytes{job=\"pskit\"}");
+    let lib_total = pskit::meminfo_fields()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.name == "MemTotal")
+        .unwrap()
+        .value;
+    assert_eq!(mem.len(), 1, "{mem:?}");
+    assert_eq!(mem[0].1, lib_total as f64);
+
+    let count = query(
+        prom_addr,
+        &format!("namedprocess_namegroup_num_procs{{job=\"pskit\",groupname=\"{group}\"}}"),
+    );
+    let lib_count = pskit::process_iter()
+        .unwrap()
+        .filter(|p| p.name().is_ok_and(|n| n.to_str() == Some(group.as_str())))
+        .count();
+    assert_eq!(lib_count, kids.len());
+    assert_eq!(count.len(), 1, "{count:?}");
+    assert_eq!(count[0].1, lib_count as f64);
+
+    // Prometheus asked for OpenMetrics and every collector succeeded in its scrapes.
+    let failed = query(
+        prom_addr,
+        "pskit_scrape_collector_success{job=\"pskit\"} == 0",
+    );
+    assert!(failed.is_empty(), "collectors failed: {failed:?}");
+}
