@@ -11,13 +11,13 @@ use crate::Ctx;
   pskit serve --web.config.file web.yml         TLS and basic auth as node_exporter")]
 pub struct Args {
     #[command(flatten)]
-    serve: pskit_exporter::ServeArgs,
+    serve: Box<pskit_exporter::ServeArgs>,
 }
 
 /// Runs `pskit serve` until interrupted; start-up errors (port in use, a bad TLS
 /// file) are one line and exit status 1 (2 for a bad flag value).
 pub fn run(args: Args, _ctx: &Ctx) -> Result<(), Failure> {
-    pskit_exporter::serve(args.serve).map_err(|e| match e {
+    pskit_exporter::serve(*args.serve).map_err(|e| match e {
         e @ pskit_exporter::Error::InvalidArgument { .. } => Failure::Usage(e.to_string()),
         e => Failure::Runtime(e.to_string()),
     })
