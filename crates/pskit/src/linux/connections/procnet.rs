@@ -186,3 +186,115 @@ pub(crate) fn parse_unix(data: &[u8], out: &mut Sockets) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TCP: &[u8] = b"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1001 1 0000000000000000 100 0 0 10 0
+   1: 0500000A:0016 0900000A:C738 01 00000000:00000000 02:000A7D3E 00000000     0        0 1002 4 0000000000000000 20 4 30 10 -1
+   2: 0100007F:8AE2 0100007F:0016 06 00000000:00000000 03:00000F7C 00000000     0        0 0 3 0000000000000000
+";
+
+    #[test]
+    fn tcp_rows_decode_like_psutil() {
+        let mut out = Sockets::new();
+        parse_inet(TCP, Table::Tcp4, &mut out).unwrap();
+        assert_eq!(out.inodes, [1001, 1002, 0]);
+        let c = &out.conns;
+        assert_eq!(c[0].laddr, ConnectionAddress::Inet { ip: [127, 0, 0, 1].into(), port: 22 });
+        assert_eq!((c[0].raddr.clone(), c[0].status), (ConnectionAddress::Empty, ConnectionStatus::Listen));
+        assert_eq!(c[1].raddr, ConnectionAddress::Inet { ip: [10, 0, 0, 9].into(), port: 51000 });
+        assert_eq!(c[2].status, ConnectionStatus::TimeWait);
+    }
+
+    #[test]
+    fn ipv6_words_are_native_endian() {
+        // ::ffff:127.0.0.1 port 40521, and ::1 port 53, as tcp6 shows them.
+        let a = decode_address(b"0000000000000000FFFF00000100007F:9E49", true).unwrap();
+        assert_eq!(a.ip().unwrap().to_string(), "::ffff:127.0.0.1");
+        assert_eq!(a.port(), Some(40521));
+        let b = decode_address(b"00000000000000000000000001000000:0035", true).unwrap();
+        assert_eq!(b.ip().unwrap().to_string(), "::1");
+        assert_eq!(decode_address(b"00000000000000000000000000000000:0000", true), Some(ConnectionAddress::Empty));
+        assert_eq!(decode_address(b"0100007F0016", false), None);
+        assert_eq!(decode_address(b"0100007:0016", false), None);
+        assert_eq!(decode_address(b"0100007G:0016", false), None);
+    }
+
+    #[test]
+    fn malformed_inet_lines_are_errors_naming_the_line() {
+        for bad in [
+            &b"hdr\n   0: 0100007F:0016 00000000:0000 0A 00000000:00000000\n"[..],
+            b"hdr\n   0: 0100007F:0016 00000000:0000 ZZ 00000000:00000000 00:00000000 00000000 0 0 1001\n",
+            b"hdr\n   0: 0100007F-0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 1001\n",
+            b"hdr\n   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 x1001\n",
+        ] {
+            let err = parse_inet(bad, Table::Tcp4, &mut Sockets::new()).unwrap_err();
+            assert!(err.starts_with("malformed line 1:"), "{err}");
+        }
+        // A state psutil does not know is skipped; UDP ignores the state.
+        let odd = b"hdr\n   0: 0100007F:0016 00000000:0000 0D 00000000:00000000 00:00000000 00000000 0 0 7\n";
+        let mut out = Sockets::new();
+        parse_inet(odd, Table::Tcp4, &mut out).unwrap();
+        assert!(out.conns.is_empty());
+        parse_inet(odd, Table::Udp4, &mut out).unwrap();
+        assert_eq!(out.conns[0].status, ConnectionStatus::None);
+    }
+
+    const UNIX: &[u8] = b"Num       RefCount Protocol Flags    Type St Inode Path
+0000000000000000: 00000002 00000000 00010000 0001 01 20001 /run/systemd/notify
+0000000000000000: 00000002 00000000 00000000 0002 01 20002 @/tmp/.X11-unix/X0
+0000000000000000: 00000003 00000000 00000000 0001 03    17
+0000000000000000: 00000002 00000000 00010000 0005 01 20004 /tmp/dir with spaces/s.sock
+0000000000000000: 00000002 00000000 00010000 0001 01 20005 /tmp/line
+break.sock
+0000000000000000: 00000002 00000000 00010000 0001 01 20006  leading-space
+";
+
+    #[test]
+    fn unix_paths_whole_abstract_and_empty() {
+        let mut out = Sockets::new();
+        parse_unix(UNIX, &mut out).unwrap();
+        let rows: Vec<(u64, i32, String)> = out
+            .inodes
+            .iter()
+            .zip(&out.conns)
+            .map(|(&i, c)| match &c.laddr {
+                ConnectionAddress::Unix(p) => (i, c.type_, p.to_string_lossy().into_owned()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (20001, 1, "/run/systemd/notify".to_string()),
+                (20002, 2, "@/tmp/.X11-unix/X0".to_string()),
+                (17, 1, String::new()),
+                (20004, 5, "/tmp/dir with spaces/s.sock".to_string()),
+                // A newline in a path cuts the line; the rest (no space) is skipped.
+                (20005, 1, "/tmp/line".to_string()),
+                (20006, 1, " leading-space".to_string()),
+            ]
+        );
+        assert!(out.conns.iter().all(|c| c.family == AF_UNIX && c.status == ConnectionStatus::None));
+    }
+
+    #[test]
+    fn malformed_unix_lines_are_errors() {
+        let bad = b"Num RefCount\n0000000000000000: 00000002 00000000 00010000 0001\n";
+        let err = parse_unix(bad, &mut Sockets::new()).unwrap_err();
+        assert!(err.starts_with("malformed line 1:"), "{err}");
+        let bad_inode = b"Num\n0000000000000000: 00000002 00000000 00010000 0001 01 x9 /p\n";
+        assert!(parse_unix(bad_inode, &mut Sockets::new()).is_err());
+    }
+
+    #[test]
+    fn only_wanted_inodes_are_kept() {
+        let mut out = Sockets::only(vec![1002, 20002]);
+        parse_inet(TCP, Table::Tcp4, &mut out).unwrap();
+        parse_unix(UNIX, &mut out).unwrap();
+        assert_eq!(out.inodes, [1002, 20002]);
+    }
+}
