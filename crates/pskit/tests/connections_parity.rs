@@ -106,7 +106,10 @@ fn set_of(conns: &[Connection]) -> BTreeSet<String> {
 /// pskit must hold every row of A∩B and nothing outside A∪B.
 fn assert_bracketed(what: &str, a: &BTreeSet<String>, p: &BTreeSet<String>, b: &BTreeSet<String>) {
     let missing: Vec<&String> = a.intersection(b).filter(|r| !p.contains(*r)).collect();
-    let extra: Vec<&String> = p.iter().filter(|r| !a.contains(*r) && !b.contains(*r)).collect();
+    let extra: Vec<&String> = p
+        .iter()
+        .filter(|r| !a.contains(*r) && !b.contains(*r))
+        .collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
         "{what}: pskit misses {} rows psutil gave twice, e.g. {:?}; has {} rows psutil never gave, e.g. {:?}",
@@ -144,7 +147,10 @@ fn every_kind_matches_psutil_for_a_socket_holder_and_the_whole_machine() {
         );
         for (pid, conns) in pids.iter().zip(&per_process) {
             let key = pid.to_string();
-            let (pa, pb) = (set_of_values(&a["procs"][&key]), set_of_values(&b["procs"][&key]));
+            let (pa, pb) = (
+                set_of_values(&a["procs"][&key]),
+                set_of_values(&b["procs"][&key]),
+            );
             assert_eq!(pa, pb, "the holder's sockets changed during the test");
             assert_eq!(set_of(conns), pa, "Process({pid}).net_connections({kind})");
         }
@@ -169,33 +175,54 @@ fn the_holders_sockets_are_all_listed_with_their_owner() {
     let established = mine
         .iter()
         .filter(|c| c.status == ConnectionStatus::Established && c.family == pskit::AF_INET)
-        .filter(|c| c.laddr.port() == Some(holder.port("tcp4")) || c.raddr.port() == Some(holder.port("tcp4")))
+        .filter(|c| {
+            c.laddr.port() == Some(holder.port("tcp4"))
+                || c.raddr.port() == Some(holder.port("tcp4"))
+        })
         .count();
     assert_eq!(established, 2);
     let udp = mine
         .iter()
         .filter(|c| c.type_ == pskit::SOCK_DGRAM && c.family == pskit::AF_INET)
-        .filter(|c| c.laddr.port() == Some(holder.port("udp4")) || c.raddr.port() == Some(holder.port("udp4")))
+        .filter(|c| {
+            c.laddr.port() == Some(holder.port("udp4"))
+                || c.raddr.port() == Some(holder.port("udp4"))
+        })
         .count();
     assert_eq!(udp, 2, "bound and connected UDP");
     if holder.info["ipv6"] == true {
         assert_eq!(listening_on(holder.port("tcp6"), pskit::AF_INET6), 1);
         let mapped = mine
             .iter()
-            .find(|c| c.status == ConnectionStatus::Listen && c.laddr.port() == Some(holder.port("tcp6_mapped")))
+            .find(|c| {
+                c.status == ConnectionStatus::Listen
+                    && c.laddr.port() == Some(holder.port("tcp6_mapped"))
+            })
             .unwrap();
         assert_eq!(mapped.family, pskit::AF_INET6);
         assert_eq!(mapped.laddr.ip().unwrap().to_string(), "::ffff:127.0.0.1");
     }
     // The duplicated listener: once, with its lowest descriptor.
-    let dup: Vec<_> = mine.iter().filter(|c| c.laddr.port() == Some(holder.port("dup"))).collect();
+    let dup: Vec<_> = mine
+        .iter()
+        .filter(|c| c.laddr.port() == Some(holder.port("dup")))
+        .collect();
     assert_eq!(dup.len(), 1);
-    assert_eq!(i64::from(dup[0].fd), holder.info["dup_fds"][0].as_i64().unwrap());
+    assert_eq!(
+        i64::from(dup[0].fd),
+        holder.info["dup_fds"][0].as_i64().unwrap()
+    );
     // The socket shared with the grandchild belongs to the higher PID (psutil's outcome).
-    let shared: Vec<_> = all.iter().filter(|c| c.laddr.port() == Some(holder.port("shared"))).collect();
+    let shared: Vec<_> = all
+        .iter()
+        .filter(|c| c.laddr.port() == Some(holder.port("shared")))
+        .collect();
     assert_eq!(shared.len(), 1);
     assert_eq!(shared[0].pid, Some(holder.grandchild()));
-    assert_eq!(i64::from(shared[0].fd), holder.info["shared_fd"].as_i64().unwrap());
+    assert_eq!(
+        i64::from(shared[0].fd),
+        holder.info["shared_fd"].as_i64().unwrap()
+    );
     // UNIX sockets: paths, types, the abstract name with '@', and raddr ''.
     let unix_path = |c: &&&Connection| match &c.laddr {
         pskit::ConnectionAddress::Unix(p) => Some(p.to_string_lossy().into_owned()),
@@ -207,9 +234,15 @@ fn the_holders_sockets_are_all_listed_with_their_owner() {
             .count()
     };
     // The listener and the accepted socket (which takes the listener's address).
-    assert_eq!(with_path(&holder.info["stream_path"], pskit::SOCK_STREAM), 2);
+    assert_eq!(
+        with_path(&holder.info["stream_path"], pskit::SOCK_STREAM),
+        2
+    );
     assert_eq!(with_path(&holder.info["dgram_path"], pskit::SOCK_DGRAM), 1);
-    assert_eq!(with_path(&holder.info["abstract"], pskit::SOCK_SEQPACKET), 1);
+    assert_eq!(
+        with_path(&holder.info["abstract"], pskit::SOCK_SEQPACKET),
+        1
+    );
     assert!(
         with_path(&Value::String(String::new()), pskit::SOCK_STREAM) >= 3,
         "the connecting stream end and the socketpair are unbound"
@@ -217,7 +250,8 @@ fn the_holders_sockets_are_all_listed_with_their_owner() {
     assert!(mine
         .iter()
         .filter(|c| c.family == pskit::AF_UNIX)
-        .all(|c| c.raddr == pskit::ConnectionAddress::Unix("".into()) && c.status == ConnectionStatus::None));
+        .all(|c| c.raddr == pskit::ConnectionAddress::Unix("".into())
+            && c.status == ConnectionStatus::None));
 }
 
 #[test]
@@ -238,7 +272,12 @@ fn netlink_and_proc_net_give_the_same_sockets_on_the_live_machine() {
         let a = set_of(&local.net_connections_without_pids(kind).unwrap());
         let p = set_of(&via_files.net_connections_without_pids(kind).unwrap());
         let b = set_of(&local.net_connections_without_pids(kind).unwrap());
-        assert_bracketed(&format!("/proc/net vs netlink without pids, {kind}"), &a, &p, &b);
+        assert_bracketed(
+            &format!("/proc/net vs netlink without pids, {kind}"),
+            &a,
+            &p,
+            &b,
+        );
     }
 }
 
@@ -247,5 +286,7 @@ fn an_unknown_kind_is_a_clear_error() {
     let err = ConnectionKind::from_name("tcp7").unwrap_err();
     assert_eq!(err.kind_name(), "ValueError");
     assert!(err.to_string().contains("'tcp7'"), "{err}");
-    assert!(err.to_string().contains("inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix, all"));
+    assert!(err
+        .to_string()
+        .contains("inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix, all"));
 }

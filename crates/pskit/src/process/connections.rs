@@ -28,7 +28,8 @@ impl Process {
     pub fn net_connections(&self, kind: ConnectionKind) -> Result<Vec<Connection>> {
         let host = &self.host().inner;
         let snap = Snapshot::new(host, self.pid(), Some(self.last_name().clone()));
-        let owned = inodes::of_pid(host.proc_dir()?, self.pid()).map_err(|e| snap.map_err("fd", e))?;
+        let owned =
+            inodes::of_pid(host.proc_dir()?, self.pid()).map_err(|e| snap.map_err("fd", e))?;
         let conns = of_process(host, kind, self.pid(), &owned)?;
         self.check_identity()?;
         Ok(conns)

@@ -270,7 +270,10 @@ impl<'de> Deserialize<'de> for ConnectionAddress {
             fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
                 Ok(ConnectionAddress::Unix(PathBuf::from(v)))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
                 let mut bytes = Vec::new();
                 while let Some(b) = seq.next_element::<u8>()? {
                     bytes.push(b);
@@ -282,7 +285,10 @@ impl<'de> Deserialize<'de> for ConnectionAddress {
                     ConnectionAddress::Unix(std::ffi::OsString::from_vec(bytes).into())
                 })
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
                 let (mut ip, mut port) = (None, None);
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {

@@ -101,7 +101,8 @@ impl Diag {
         let len = request(table, self.seq, &mut req);
         retry(|| rustix::net::send(&self.fd, &req[..len], SendFlags::empty()))?;
         loop {
-            let (n, full) = retry(|| rustix::net::recv(&self.fd, &mut self.buf[..], RecvFlags::empty()))?;
+            let (n, full) =
+                retry(|| rustix::net::recv(&self.fd, &mut self.buf[..], RecvFlags::empty()))?;
             if full > n {
                 return Err(DumpError::Truncated("datagram larger than the buffer"));
             }
@@ -127,7 +128,11 @@ fn retry<T>(mut f: impl FnMut() -> rustix::io::Result<T>) -> rustix::io::Result<
 /// Encodes the dump request of `table` into `buf`; returns its length.
 pub(crate) fn request(table: Table, seq: u32, buf: &mut [u8; REQUEST_MAX]) -> usize {
     // nlmsghdr (16) + unix_diag_req (24) or inet_diag_req_v2 (56).
-    let len = if table == Table::Unix { 40 } else { REQUEST_MAX };
+    let len = if table == Table::Unix {
+        40
+    } else {
+        REQUEST_MAX
+    };
     buf.fill(0);
     buf[0..4].copy_from_slice(&(len as u32).to_ne_bytes());
     buf[4..6].copy_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
@@ -140,8 +145,16 @@ pub(crate) fn request(table: Table, seq: u32, buf: &mut [u8; REQUEST_MAX]) -> us
         buf[28..32].copy_from_slice(&UDIAG_SHOW_NAME.to_ne_bytes());
     } else {
         // inet_diag_req_v2: family, protocol, ext, pad, states, sockid (zero: all).
-        buf[17] = if table.is_tcp() { IPPROTO_TCP } else { IPPROTO_UDP };
-        let states = if table.is_tcp() { TCP_STATES } else { ALL_STATES };
+        buf[17] = if table.is_tcp() {
+            IPPROTO_TCP
+        } else {
+            IPPROTO_UDP
+        };
+        let states = if table.is_tcp() {
+            TCP_STATES
+        } else {
+            ALL_STATES
+        };
         buf[20..24].copy_from_slice(&states.to_ne_bytes());
     }
     len
@@ -316,7 +329,15 @@ mod tests {
     }
 
     /// An `inet_diag_msg` as the kernel lays it out.
-    fn inet_msg(family: u8, state: u8, src: &[u8], sport: u16, dst: &[u8], dport: u16, inode: u32) -> Vec<u8> {
+    fn inet_msg(
+        family: u8,
+        state: u8,
+        src: &[u8],
+        sport: u16,
+        dst: &[u8],
+        dport: u16,
+        inode: u32,
+    ) -> Vec<u8> {
         let mut p = vec![0u8; INET_DIAG_MSG_LEN];
         p[0] = family;
         p[1] = state;
@@ -366,44 +387,80 @@ mod tests {
     #[test]
     fn inet_messages_decode_to_psutil_rows() {
         let mut out = Sockets::new();
-        assert_eq!(parse_batch(&tcp_answer(), 7, Table::Tcp4, &mut out).unwrap(), Step::Done);
+        assert_eq!(
+            parse_batch(&tcp_answer(), 7, Table::Tcp4, &mut out).unwrap(),
+            Step::Done
+        );
         assert_eq!(out.inodes, [4242, 4343]);
         let listen = &out.conns[0];
         assert_eq!(listen.status, ConnectionStatus::Listen);
-        assert_eq!(listen.laddr, ConnectionAddress::Inet { ip: [127, 0, 0, 1].into(), port: 8080 });
+        assert_eq!(
+            listen.laddr,
+            ConnectionAddress::Inet {
+                ip: [127, 0, 0, 1].into(),
+                port: 8080
+            }
+        );
         assert_eq!(listen.raddr, ConnectionAddress::Empty);
-        assert_eq!((listen.family, listen.type_, listen.fd, listen.pid), (2, 1, -1, None));
+        assert_eq!(
+            (listen.family, listen.type_, listen.fd, listen.pid),
+            (2, 1, -1, None)
+        );
         let est = &out.conns[1];
         assert_eq!(est.status, ConnectionStatus::Established);
-        assert_eq!(est.raddr, ConnectionAddress::Inet { ip: [10, 0, 0, 9].into(), port: 51000 });
+        assert_eq!(
+            est.raddr,
+            ConnectionAddress::Inet {
+                ip: [10, 0, 0, 9].into(),
+                port: 51000
+            }
+        );
     }
 
     #[test]
     fn ipv6_and_udp_messages() {
         let mapped: [u8; 16] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1];
         let answer = [
-            message(SOCK_DIAG_BY_FAMILY, 1, &inet_msg(10, 7, &mapped, 53, &[0; 16], 0, 9)),
+            message(
+                SOCK_DIAG_BY_FAMILY,
+                1,
+                &inet_msg(10, 7, &mapped, 53, &[0; 16], 0, 9),
+            ),
             done(1),
         ]
         .concat();
         let mut out = Sockets::new();
         parse_batch(&answer, 1, Table::Udp6, &mut out).unwrap();
         let c = &out.conns[0];
-        assert_eq!((c.family, c.type_, c.status), (10, 2, ConnectionStatus::None));
+        assert_eq!(
+            (c.family, c.type_, c.status),
+            (10, 2, ConnectionStatus::None)
+        );
         assert_eq!(c.laddr.ip().unwrap().to_string(), "::ffff:127.0.0.1");
     }
 
     #[test]
     fn unix_messages_with_paths_abstract_names_and_none() {
         let answer = [
-            message(SOCK_DIAG_BY_FAMILY, 3, &unix_msg(1, 10, Some(b"/run/a b.sock\0"))),
-            message(SOCK_DIAG_BY_FAMILY, 3, &unix_msg(2, 11, Some(b"\0abs\0tract"))),
+            message(
+                SOCK_DIAG_BY_FAMILY,
+                3,
+                &unix_msg(1, 10, Some(b"/run/a b.sock\0")),
+            ),
+            message(
+                SOCK_DIAG_BY_FAMILY,
+                3,
+                &unix_msg(2, 11, Some(b"\0abs\0tract")),
+            ),
             message(SOCK_DIAG_BY_FAMILY, 3, &unix_msg(5, 12, None)),
             done(3),
         ]
         .concat();
         let mut out = Sockets::new();
-        assert_eq!(parse_batch(&answer, 3, Table::Unix, &mut out).unwrap(), Step::Done);
+        assert_eq!(
+            parse_batch(&answer, 3, Table::Unix, &mut out).unwrap(),
+            Step::Done
+        );
         let paths: Vec<_> = out.conns.iter().map(|c| c.laddr.clone()).collect();
         assert_eq!(
             paths,
@@ -415,7 +472,10 @@ mod tests {
         );
         let types: Vec<i32> = out.conns.iter().map(|c| c.type_).collect();
         assert_eq!(types, [1, 2, 5]);
-        assert!(out.conns.iter().all(|c| c.raddr == ConnectionAddress::Unix("".into())));
+        assert!(out
+            .conns
+            .iter()
+            .all(|c| c.raddr == ConnectionAddress::Unix("".into())));
     }
 
     #[test]
@@ -429,18 +489,32 @@ mod tests {
                 // Whole messages without DONE: the dump continues in the next datagram.
                 assert_eq!(r.unwrap(), Step::More, "cut at {cut}");
             } else {
-                assert!(matches!(r, Err(DumpError::Truncated(_))), "cut at {cut}: {r:?}");
+                assert!(
+                    matches!(r, Err(DumpError::Truncated(_))),
+                    "cut at {cut}: {r:?}"
+                );
             }
         }
         // A message whose payload is shorter than inet_diag_msg.
         let short = message(SOCK_DIAG_BY_FAMILY, 7, &[2, 10, 0, 0]);
         let r = parse_batch(&short, 7, Table::Tcp4, &mut Sockets::new());
-        assert!(matches!(r, Err(DumpError::Truncated("inet_diag_msg"))), "{r:?}");
+        assert!(
+            matches!(r, Err(DumpError::Truncated("inet_diag_msg"))),
+            "{r:?}"
+        );
         // An attribute running past its message.
         let mut bad = unix_msg(1, 10, Some(b"/x\0"));
         bad[UNIX_DIAG_MSG_LEN] = 200;
-        let r = parse_batch(&message(SOCK_DIAG_BY_FAMILY, 1, &bad), 1, Table::Unix, &mut Sockets::new());
-        assert!(matches!(r, Err(DumpError::Truncated("netlink attribute"))), "{r:?}");
+        let r = parse_batch(
+            &message(SOCK_DIAG_BY_FAMILY, 1, &bad),
+            1,
+            Table::Unix,
+            &mut Sockets::new(),
+        );
+        assert!(
+            matches!(r, Err(DumpError::Truncated("netlink attribute"))),
+            "{r:?}"
+        );
     }
 
     #[test]
@@ -454,7 +528,10 @@ mod tests {
         // Leftovers of an earlier dump are ignored.
         let mut out = Sockets::new();
         let mixed = [tcp_answer(), done(8)].concat();
-        assert_eq!(parse_batch(&mixed, 8, Table::Tcp4, &mut out).unwrap(), Step::Done);
+        assert_eq!(
+            parse_batch(&mixed, 8, Table::Tcp4, &mut out).unwrap(),
+            Step::Done
+        );
         assert!(out.conns.is_empty());
     }
 
@@ -484,7 +561,8 @@ mod tests {
         // The same socket serves every table (net_connections would otherwise fall
         // back to /proc/net without a word).
         for table in [Table::Tcp6, Table::Udp4, Table::Udp6, Table::Unix] {
-            diag.dump(table, &mut out).unwrap_or_else(|e| panic!("{table:?}: {e:?}"));
+            diag.dump(table, &mut out)
+                .unwrap_or_else(|e| panic!("{table:?}: {e:?}"));
         }
         assert!(out.conns.iter().any(|c| c.family == AF_UNIX));
     }

@@ -92,7 +92,8 @@ pub(crate) fn parse_inet(data: &[u8], table: Table, out: &mut Sockets) -> Result
             )
         };
         let mut f = fields(line);
-        let (Some(_), Some(local), Some(remote), Some(state)) = (f.next(), f.next(), f.next(), f.next())
+        let (Some(_), Some(local), Some(remote), Some(state)) =
+            (f.next(), f.next(), f.next(), f.next())
         else {
             return Err(bad());
         };
@@ -106,7 +107,10 @@ pub(crate) fn parse_inet(data: &[u8], table: Table, out: &mut Sockets) -> Result
         let state = hex_u32(state).ok_or_else(bad)?;
         let status = if table.is_tcp() {
             // A state psutil does not know (a newer kernel's) is skipped.
-            match u8::try_from(state).ok().and_then(ConnectionStatus::from_tcp_state) {
+            match u8::try_from(state)
+                .ok()
+                .and_then(ConnectionStatus::from_tcp_state)
+            {
                 Some(s) => s,
                 None => continue,
             }
@@ -203,9 +207,24 @@ mod tests {
         parse_inet(TCP, Table::Tcp4, &mut out).unwrap();
         assert_eq!(out.inodes, [1001, 1002, 0]);
         let c = &out.conns;
-        assert_eq!(c[0].laddr, ConnectionAddress::Inet { ip: [127, 0, 0, 1].into(), port: 22 });
-        assert_eq!((c[0].raddr.clone(), c[0].status), (ConnectionAddress::Empty, ConnectionStatus::Listen));
-        assert_eq!(c[1].raddr, ConnectionAddress::Inet { ip: [10, 0, 0, 9].into(), port: 51000 });
+        assert_eq!(
+            c[0].laddr,
+            ConnectionAddress::Inet {
+                ip: [127, 0, 0, 1].into(),
+                port: 22
+            }
+        );
+        assert_eq!(
+            (c[0].raddr.clone(), c[0].status),
+            (ConnectionAddress::Empty, ConnectionStatus::Listen)
+        );
+        assert_eq!(
+            c[1].raddr,
+            ConnectionAddress::Inet {
+                ip: [10, 0, 0, 9].into(),
+                port: 51000
+            }
+        );
         assert_eq!(c[2].status, ConnectionStatus::TimeWait);
     }
 
@@ -217,7 +236,10 @@ mod tests {
         assert_eq!(a.port(), Some(40521));
         let b = decode_address(b"00000000000000000000000001000000:0035", true).unwrap();
         assert_eq!(b.ip().unwrap().to_string(), "::1");
-        assert_eq!(decode_address(b"00000000000000000000000000000000:0000", true), Some(ConnectionAddress::Empty));
+        assert_eq!(
+            decode_address(b"00000000000000000000000000000000:0000", true),
+            Some(ConnectionAddress::Empty)
+        );
         assert_eq!(decode_address(b"0100007F0016", false), None);
         assert_eq!(decode_address(b"0100007:0016", false), None);
         assert_eq!(decode_address(b"0100007G:0016", false), None);
@@ -278,7 +300,10 @@ break.sock
                 (20006, 1, " leading-space".to_string()),
             ]
         );
-        assert!(out.conns.iter().all(|c| c.family == AF_UNIX && c.status == ConnectionStatus::None));
+        assert!(out
+            .conns
+            .iter()
+            .all(|c| c.family == AF_UNIX && c.status == ConnectionStatus::None));
     }
 
     #[test]
