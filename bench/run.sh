@@ -6,8 +6,10 @@
 #      (pskit, psutil process_iter, sysinfo, raw floor), interleaved rounds
 #   2. uss:      memory_full_info() of every process at N=500 sleepers
 #   3. syscalls: strace -f -c syscalls per process, N=0 -> N=500
+#   4. conns:    TCP socket listing with K=0, 1000, 10000 loopback connections (pskit
+#      with and without pids, psutil, ss -tanp / ss -tan, raw sock_diag / fd-scan floors)
 # and prints every table (Markdown). Raw samples go to bench/results/ (git-ignored).
-# Takes about 2 to 3 minutes on a 2-core machine. Extra arguments are passed to
+# Takes about 4 minutes on a 2-core machine. Extra arguments are passed to
 # procscan (e.g. --rounds 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +26,12 @@ if ! command -v strace >/dev/null; then
         echo "ERROR: strace is required: apt-get install -y strace" >&2; exit 1; }
 fi
 
+if ! command -v ss >/dev/null; then
+    echo "ss missing: installing iproute2" >&2
+    (apt-get install -y -q iproute2 || { apt-get update -q && apt-get install -y -q iproute2; }) >&2 || {
+        echo "ERROR: ss is required: apt-get install -y iproute2" >&2; exit 1; }
+fi
+
 cargo build --release -q -p pskit-bench
 BIN=target/release/pskit-bench
 OUT=bench/results
@@ -33,6 +41,7 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 "$BIN" procscan --rounds 5 --reps 5 --sleepers 0,2000 --json "$OUT/procscan-$STAMP.jsonl" "$@"
 "$BIN" uss --rounds 5 --reps 10 --sleepers 500 --json "$OUT/uss-$STAMP.jsonl"
 "$BIN" syscalls --sleepers 500 --json "$OUT/syscalls-$STAMP.json"
+"$BIN" conns 0 1000 10000 --rounds 5 --reps 5 --json "$OUT/conns-$STAMP.jsonl"
 
 leftover=$(pgrep -x -P $$ sleep | wc -l || true)
 echo
