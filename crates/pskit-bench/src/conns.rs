@@ -91,12 +91,18 @@ struct Targets {
 fn sample(tool: &str, t: &mut Targets) -> Result<usize, String> {
     let e = |e: pskit::Error| format!("{tool}: {e}");
     Ok(match tool {
-        "pskit" => pskit::net_connections(ConnectionKind::Tcp).map_err(e)?.len(),
+        "pskit" => pskit::net_connections(ConnectionKind::Tcp)
+            .map_err(e)?
+            .len(),
         "pskit-nopids" => Host::local()
             .net_connections_without_pids(ConnectionKind::Tcp)
             .map_err(e)?
             .len(),
-        "pskit-process" => t.server.net_connections(ConnectionKind::Tcp).map_err(e)?.len(),
+        "pskit-process" => t
+            .server
+            .net_connections(ConnectionKind::Tcp)
+            .map_err(e)?
+            .len(),
         "pskit-one" => t.one.net_connections(ConnectionKind::Tcp).map_err(e)?.len(),
         "netlink-raw" => t.raw.netlink_tcp()?,
         "fdscan-all" => t.raw.fdscan_all(),
@@ -120,7 +126,8 @@ fn sample(tool: &str, t: &mut Targets) -> Result<usize, String> {
 
 /// Runs `bench/psutil_conns.py` once: `reps` samples of each psutil tool.
 fn psutil_samples(reps: usize, t: &Targets, k: usize, round: usize) -> Result<Vec<Sample>, String> {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/psutil_conns.py");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/psutil_conns.py");
     let out = Command::new(crate::psutil::python())
         .arg(script)
         .args([reps, t.holders.server as usize, t.holders.one as usize].map(|v| v.to_string()))
@@ -132,7 +139,8 @@ fn psutil_samples(reps: usize, t: &Targets, k: usize, round: usize) -> Result<Ve
     }
     let mut v = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let j: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("{line:?}: {e}"))?;
+        let j: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("{line:?}: {e}"))?;
         v.push(Sample {
             bench: "conns",
             sleepers: k,
@@ -162,7 +170,10 @@ pub fn run(o: &Opts) -> Result<(), String> {
     for &k in &ks {
         let t0 = Instant::now();
         let holders = Holders::spawn(k)?;
-        eprintln!("[conns] K={k}: connections up in {:.1}s", t0.elapsed().as_secs_f64());
+        eprintln!(
+            "[conns] K={k}: connections up in {:.1}s",
+            t0.elapsed().as_secs_f64()
+        );
         let mut t = Targets {
             server: Process::new(holders.server).map_err(|e| e.to_string())?,
             one: Process::new(holders.one).map_err(|e| e.to_string())?,
@@ -173,13 +184,22 @@ pub fn run(o: &Opts) -> Result<(), String> {
             sample(tool, &mut t)?; // untimed warm-up (dentries, page cache)
         }
         for round in 0..o.rounds {
-            for tool in TOOLS {
-                for _ in 0..o.reps {
+            // Tools alternate at every repetition, so a burst of load from elsewhere
+            // on the machine hits all of them alike.
+            for _ in 0..o.reps {
+                for tool in TOOLS {
                     check_interrupted()?;
                     let t0 = Instant::now();
                     let n = sample(tool, &mut t)?;
                     let secs = t0.elapsed().as_secs_f64();
-                    samples.push(Sample { bench: "conns", sleepers: k, round, tool: tool.to_string(), secs, procs: n });
+                    samples.push(Sample {
+                        bench: "conns",
+                        sleepers: k,
+                        round,
+                        tool: tool.to_string(),
+                        secs,
+                        procs: n,
+                    });
                 }
             }
             samples.extend(psutil_samples(o.reps, &t, k, round)?);
@@ -214,7 +234,9 @@ fn report(sums: &Sums, ks: &[usize]) {
         println!("| question | tool | sockets | ms min / med | µs/socket (med) | × floor |");
         println!("|---|---|---:|---:|---:|---:|");
         for g in GROUPS {
-            let Some((fmin, fmed)) = floor(sums, g, k) else { continue };
+            let Some((fmin, fmed)) = floor(sums, g, k) else {
+                continue;
+            };
             let n = count(sums, g, k);
             for tool in g.tools {
                 if let Some(s) = sums.get(&(k, tool.to_string())) {
@@ -238,7 +260,9 @@ fn report(sums: &Sums, ks: &[usize]) {
             );
         }
     }
-    let (Some(&lo), Some(&hi)) = (ks.iter().min(), ks.iter().max()) else { return };
+    let (Some(&lo), Some(&hi)) = (ks.iter().min(), ks.iter().max()) else {
+        return;
+    };
     if lo == hi {
         return;
     }
@@ -247,10 +271,15 @@ fn report(sums: &Sums, ks: &[usize]) {
     println!("|---|---|---:|---:|");
     for g in GROUPS.iter().filter(|g| g.count_from.is_some()) {
         let dn = count(sums, g, hi) - count(sums, g, lo);
-        let (Some(flo), Some(fhi)) = (floor(sums, g, lo), floor(sums, g, hi)) else { continue };
+        let (Some(flo), Some(fhi)) = (floor(sums, g, lo), floor(sums, g, hi)) else {
+            continue;
+        };
         let fl = (fhi.1 - flo.1) * 1e6 / dn;
         for tool in g.tools {
-            let (Some(a), Some(b)) = (sums.get(&(lo, tool.to_string())), sums.get(&(hi, tool.to_string()))) else {
+            let (Some(a), Some(b)) = (
+                sums.get(&(lo, tool.to_string())),
+                sums.get(&(hi, tool.to_string())),
+            ) else {
                 continue;
             };
             let m = (b.med_secs - a.med_secs) * 1e6 / dn;

@@ -21,7 +21,10 @@ pub struct Holders {
 }
 
 fn no_linger(fd: i32) {
-    let l = libc::linger { l_onoff: 1, l_linger: 0 };
+    let l = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
     // SAFETY: a valid socket fd and a correctly sized linger struct.
     unsafe {
         libc::setsockopt(
@@ -37,7 +40,10 @@ fn no_linger(fd: i32) {
 fn raise_fd_limit() {
     // SAFETY: getrlimit/setrlimit with a valid struct.
     unsafe {
-        let mut r = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        let mut r = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) == 0 {
             r.rlim_cur = r.rlim_max;
             libc::setrlimit(libc::RLIMIT_NOFILE, &r);
@@ -46,7 +52,9 @@ fn raise_fd_limit() {
 }
 
 /// Forks a child running `body` (which reports over `tx`), then sleeping until killed.
-fn fork_holder(body: impl FnOnce(&mut UnixStream) -> Result<(), String>) -> Result<(u32, UnixStream), String> {
+fn fork_holder(
+    body: impl FnOnce(&mut UnixStream) -> Result<(), String>,
+) -> Result<(u32, UnixStream), String> {
     let (mut rx, mut tx) = UnixStream::pair().map_err(|e| e.to_string())?;
     // SAFETY: the benchmark is single-threaded here, so the child may run any code;
     // it never returns from this function (it pauses until killed, or _exits).
@@ -109,13 +117,20 @@ impl Holders {
             std::mem::forget((l, kept));
             Ok(())
         })?;
-        let mut holders = Holders { server, client: 0, one: 0 };
-        let port: u16 = read_line(&mut srx)?.parse().map_err(|e| format!("port: {e}"))?;
+        let mut holders = Holders {
+            server,
+            client: 0,
+            one: 0,
+        };
+        let port: u16 = read_line(&mut srx)?
+            .parse()
+            .map_err(|e| format!("port: {e}"))?;
         let (client, mut crx) = fork_holder(move |tx| {
             raise_fd_limit();
             let mut kept: Vec<TcpStream> = Vec::with_capacity(k);
             for _ in 0..k {
-                let s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
+                let s =
+                    TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
                 no_linger(s.as_raw_fd());
                 kept.push(s);
             }

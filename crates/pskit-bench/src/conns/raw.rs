@@ -14,7 +14,9 @@ pub struct Raw {
 impl Raw {
     /// Allocates the buffers.
     pub fn new() -> Raw {
-        Raw { buf: vec![0u8; RECV_BUF] }
+        Raw {
+            buf: vec![0u8; RECV_BUF],
+        }
     }
 
     /// Dumps every TCP socket (AF_INET then AF_INET6, all states) and returns how many
@@ -25,7 +27,10 @@ impl Raw {
         unsafe {
             let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 4);
             if fd < 0 {
-                return Err(format!("netlink socket: {}", std::io::Error::last_os_error()));
+                return Err(format!(
+                    "netlink socket: {}",
+                    std::io::Error::last_os_error()
+                ));
             }
             let mut count = 0;
             for (seq, family) in [(1u32, libc::AF_INET as u8), (2, libc::AF_INET6 as u8)] {
@@ -49,7 +54,8 @@ impl Raw {
                     }
                     let mut at = 0usize;
                     while at + 16 <= n as usize {
-                        let len = u32::from_ne_bytes(self.buf[at..at + 4].try_into().unwrap()) as usize;
+                        let len =
+                            u32::from_ne_bytes(self.buf[at..at + 4].try_into().unwrap()) as usize;
                         let kind = u16::from_ne_bytes(self.buf[at + 4..at + 6].try_into().unwrap());
                         if kind == 3 || kind == 2 || len < 16 {
                             break 'dump; // DONE or ERROR

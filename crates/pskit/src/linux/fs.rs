@@ -86,11 +86,7 @@ pub(crate) fn readlink_at<P: Arg>(dir: impl AsFd, path: P) -> io::Result<Vec<u8>
 
 /// Reads a symlink relative to `dir` into `buf` without allocating and returns its
 /// target, cut at `buf.len()` bytes when longer (enough to recognise `socket:[N]`).
-pub(crate) fn readlink_into<P: Arg>(
-    dir: impl AsFd,
-    path: P,
-    buf: &mut [u8],
-) -> io::Result<&[u8]> {
+pub(crate) fn readlink_into<P: Arg>(dir: impl AsFd, path: P, buf: &mut [u8]) -> io::Result<&[u8]> {
     let n = rustix::fs::readlinkat_raw(dir, path, &mut *buf)?;
     Ok(&buf[..n])
 }
