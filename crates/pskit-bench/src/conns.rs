@@ -231,7 +231,9 @@ fn count(sums: &Sums, g: &Group, k: usize) -> f64 {
 fn report(sums: &Sums, ks: &[usize]) {
     for &k in ks {
         println!("\n### TCP sockets with K={k} loopback connections");
-        println!("| question | tool | sockets | ms min / med | µs/socket (med) | × floor |");
+        println!(
+            "| question | tool | sockets | ms min / med | µs/socket (med) | × floor med / min |"
+        );
         println!("|---|---|---:|---:|---:|---:|");
         for g in GROUPS {
             let Some((fmin, fmed)) = floor(sums, g, k) else {
@@ -241,17 +243,18 @@ fn report(sums: &Sums, ks: &[usize]) {
             for tool in g.tools {
                 if let Some(s) = sums.get(&(k, tool.to_string())) {
                     println!(
-                        "| {} | {tool} | {n:.0} | {:.2} / {:.2} | {:.2} | {:.2} |",
+                        "| {} | {tool} | {n:.0} | {:.2} / {:.2} | {:.2} | {:.2} / {:.2} |",
                         g.title,
                         s.min_secs * 1e3,
                         s.med_secs * 1e3,
                         s.med_secs * 1e6 / n,
-                        s.med_secs / fmed
+                        s.med_secs / fmed,
+                        s.min_secs / fmin
                     );
                 }
             }
             println!(
-                "| {} | **floor** ({}) | {n:.0} | {:.2} / {:.2} | {:.2} | 1.00 |",
+                "| {} | **floor** ({}) | {n:.0} | {:.2} / {:.2} | {:.2} | 1.00 / 1.00 |",
                 g.title,
                 g.floor.join(" + "),
                 fmin * 1e3,
@@ -266,8 +269,8 @@ fn report(sums: &Sums, ks: &[usize]) {
     if lo == hi {
         return;
     }
-    println!("\n### Marginal µs per extra socket, K={lo} → K={hi} (medians)");
-    println!("| question | tool | µs/socket | × floor |");
+    println!("\n### Marginal µs per extra socket, K={lo} → K={hi}");
+    println!("| question | tool | µs/socket med / min | × floor med / min |");
     println!("|---|---|---:|---:|");
     for g in GROUPS.iter().filter(|g| g.count_from.is_some()) {
         let dn = count(sums, g, hi) - count(sums, g, lo);
@@ -275,6 +278,7 @@ fn report(sums: &Sums, ks: &[usize]) {
             continue;
         };
         let fl = (fhi.1 - flo.1) * 1e6 / dn;
+        let fl_min = (fhi.0 - flo.0) * 1e6 / dn;
         for tool in g.tools {
             let (Some(a), Some(b)) = (
                 sums.get(&(lo, tool.to_string())),
@@ -283,9 +287,18 @@ fn report(sums: &Sums, ks: &[usize]) {
                 continue;
             };
             let m = (b.med_secs - a.med_secs) * 1e6 / dn;
-            println!("| {} | {tool} | {m:.2} | {:.2} |", g.title, m / fl);
+            let m_min = (b.min_secs - a.min_secs) * 1e6 / dn;
+            println!(
+                "| {} | {tool} | {m:.2} / {m_min:.2} | {:.2} / {:.2} |",
+                g.title,
+                m / fl,
+                m_min / fl_min
+            );
         }
-        println!("| {} | **floor** | {fl:.2} | 1.00 |", g.title);
+        println!(
+            "| {} | **floor** | {fl:.2} / {fl_min:.2} | 1.00 / 1.00 |",
+            g.title
+        );
     }
     println!("\nTargets (issue #4): with pids ≤ 1.3× floor, without ≤ 1.5×, one socket < 1 ms.");
 }
