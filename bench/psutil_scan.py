@@ -7,6 +7,9 @@ Usage:
                                          process_iter(ATTRS)
     psutil_scan.py uss REPS              1 first + REPS steady passes of
                                          memory_full_info() over every process
+    psutil_scan.py small REPS CALLS      REPS batches of CALLS calls of each
+                                         system-wide function (one line per batch:
+                                         {"func": ..., "secs": ...})
 
 Each line: {"tool": ..., "secs": ..., "procs": ...}. Timing is time.perf_counter()
 around the call, inside the already started interpreter (perf-anchors method).
@@ -50,6 +53,28 @@ def uss():
     return n
 
 
+SMALL = [
+    ("cpu_times", lambda: psutil.cpu_times()),
+    ("virtual_memory", lambda: psutil.virtual_memory()),
+    ("disk_io_counters(perdisk=True)", lambda: psutil.disk_io_counters(perdisk=True)),
+    ("net_io_counters(pernic=True)", lambda: psutil.net_io_counters(pernic=True)),
+    ("net_if_addrs", lambda: psutil.net_if_addrs()),
+    ("boot_time", lambda: psutil.boot_time()),
+]
+
+
+def small(reps, calls):
+    for name, fn in SMALL:
+        fn()  # warm-up: imports and first-call caches
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            dt = time.perf_counter() - t0
+            sys.stdout.write(json.dumps({"func": name, "secs": dt}) + "\n")
+    sys.stdout.flush()
+
+
 def emit(tool, secs, procs):
     sys.stdout.write(json.dumps({"tool": tool, "secs": secs, "procs": procs}) + "\n")
     sys.stdout.flush()
@@ -63,6 +88,9 @@ def main():
         print(psutil.__version__)
         return
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    if mode == "small":
+        small(reps, int(sys.argv[3]))
+        return
     fn, name = {"procscan": (procscan, "psutil"), "uss": (uss, "psutil-uss")}[mode]
     for i in range(reps + 1):
         t0 = time.perf_counter()

@@ -6,10 +6,12 @@
 #      (pskit, psutil process_iter, sysinfo, raw floor), interleaved rounds
 #   2. uss:      memory_full_info() of every process at N=500 sleepers
 #   3. syscalls: strace -f -c syscalls per process, N=0 -> N=500
-#   4. conns:    TCP socket listing with K=0, 1000, 10000 loopback connections (pskit
+#   4. small:    per-call cost of cpu_times, virtual_memory, disk_io_counters(perdisk),
+#                net_io_counters(pernic), net_if_addrs, boot_time (pskit, psutil, floor)
+#   5. conns:    TCP socket listing with K=0, 1000, 10000 loopback connections (pskit
 #      with and without pids, psutil, ss -tanp / ss -tan, raw sock_diag / fd-scan floors)
 # and prints every table (Markdown). Raw samples go to bench/results/ (git-ignored).
-# Takes about 4 minutes on a 2-core machine. Extra arguments are passed to
+# Takes about 5 minutes on a 2-core machine. Extra arguments are passed to
 # procscan (e.g. --rounds 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +43,7 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 "$BIN" procscan --rounds 5 --reps 5 --sleepers 0,2000 --json "$OUT/procscan-$STAMP.jsonl" "$@"
 "$BIN" uss --rounds 5 --reps 10 --sleepers 500 --json "$OUT/uss-$STAMP.jsonl"
 "$BIN" syscalls --sleepers 500 --json "$OUT/syscalls-$STAMP.json"
+"$BIN" small --rounds 5 --reps 5 --calls 2000 --json "$OUT/small-$STAMP.json"
 "$BIN" conns 0 1000 10000 --rounds 5 --reps 5 --json "$OUT/conns-$STAMP.jsonl"
 
 leftover=$(pgrep -x -P $$ sleep | wc -l || true)

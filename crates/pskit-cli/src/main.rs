@@ -1,147 +1,196 @@
-//! `pskit`: the command-line face of the pskit library.
+//! `pskit`: the command-line face of the pskit library: the psutil example tools
+//! (`ps`, `pstree`, `free`, `iostat`, `sensors`, ...) as subcommands, each with a table
+//! for people and `--json` for scripts.
 //!
-//! This first version shows processes: `pskit proc PID [--attrs a,b] [--json]` prints
-//! psutil's `as_dict(attrs)` for one process, `pskit ps [--attrs a,b] --json` the
-//! same for every process, ascending by PID.
+//! Adding a subcommand is one module under `commands/` (an `Args` struct deriving
+//! `clap::Args` and a `run(args, &Ctx)` function) and one line in the `commands!` list.
+
+mod commands;
+mod failure;
+mod human;
+mod output;
+mod procs;
+mod table;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use pskit::{Attr, Process, ProcessInfo, ProcessTable};
+use clap::{CommandFactory, Parser, Subcommand};
 
-const USAGE: &str = "usage: pskit proc PID [--attrs NAME,...] [--json]
-       pskit ps [--attrs NAME,...] [--json]
+use failure::Failure;
+use human::Sizes;
 
-Examples:
-  pskit proc 1 --attrs name,cmdline,memory_info --json
-  pskit ps --json --attrs name,memory_full_info";
+/// What every command may consult: output format, size style, colour and width.
+#[derive(Clone, Copy, Debug)]
+pub struct Ctx {
+    /// Print the library's serde output instead of a table.
+    pub json: bool,
+    /// How sizes are shown.
+    pub sizes: Sizes,
+    /// Whether to colour (stdout is a terminal and NO_COLOR is unset).
+    pub colour: bool,
+    /// The width to fit tables into, if any.
+    pub width: Option<usize>,
+}
+
+const EXAMPLES: &str = "Examples:
+  pskit ps --sort rss             processes, biggest resident memory first
+  pskit ps --json --attrs name,memory_full_info
+  pskit proc 1 --attrs name,cmdline --json
+  pskit free
+  pskit iostat 2 -n 5             five 2-second disk reports
+  pskit info --json               every system-wide value in one document
+  pskit completions bash > /etc/bash_completion.d/pskit";
+
+/// pskit: what is running on this machine and what it is using.
+#[derive(Parser, Debug)]
+#[command(name = "pskit", version, after_help = EXAMPLES, arg_required_else_help = true)]
+struct Cli {
+    /// Print JSON (psutil's field names and units) instead of a table.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Print sizes as exact byte counts instead of 1.5G style.
+    #[arg(long, global = true)]
+    bytes: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Declares the subcommands: each line is a variant and the module that implements it.
+macro_rules! commands {
+    ($( $(#[$meta:meta])* $variant:ident => $module:ident, )*) => {
+        #[derive(Subcommand, Debug)]
+        enum Command {
+            $( $(#[$meta])* $variant(commands::$module::Args), )*
+        }
+
+        impl Command {
+            fn run(self, ctx: &Ctx) -> Result<(), Failure> {
+                match self {
+                    $( Command::$variant(args) => commands::$module::run(args, ctx), )*
+                }
+            }
+        }
+    };
+}
+
+commands! {
+    /// Processes, like ps aux (USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND).
+    Ps => ps,
+    /// The process tree.
+    Pstree => pstree,
+    /// PIDs of the processes with this name.
+    Pidof => pidof,
+    /// Send a signal to every process with this name.
+    Killall => killall,
+    /// One process as psutil's as_dict(attrs).
+    Proc => proc_dict,
+    /// Everything about one process.
+    Procinfo => procinfo,
+    /// The memory maps of one process.
+    Pmap => pmap,
+    /// Unique and proportional memory of each process, sorted by USS.
+    Procsmem => procsmem,
+    /// Memory and swap, like free.
+    Free => free,
+    /// Every memory and swap figure.
+    Meminfo => meminfo,
+    /// Mounted file systems and their usage, like df -h.
+    #[command(name = "disk-usage")]
+    DiskUsage => disk_usage,
+    /// Per-disk I/O rates and utilisation over an interval, like iostat -x.
+    Iostat => iostat,
+    /// Network interfaces: addresses, state and counters.
+    Ifconfig => ifconfig,
+    /// Temperatures, fans and battery.
+    Sensors => sensors,
+    /// Temperature sensors.
+    Temperatures => temperatures,
+    /// Fan speeds.
+    Fans => fans,
+    /// Battery charge and time left.
+    Battery => battery,
+    /// Users logged in.
+    Who => who,
+    /// Every system-wide value in one document.
+    Info => info,
+    /// Shell completion script for bash, zsh, fish, elvish or powershell.
+    Completions => completions,
+}
+
+/// The command-line definition (for completion scripts).
+pub fn cli_command() -> clap::Command {
+    Cli::command()
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Usage(msg)) => {
-            eprintln!("pskit: {msg}\n{USAGE}");
+    // A bug must still end in one line on stderr, never a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        let _ = writeln!(std::io::stderr(), "pskit: internal error: {msg}");
+    }));
+    match std::panic::catch_unwind(run) {
+        Ok(code) => code,
+        Err(_) => ExitCode::from(1),
+    }
+}
+
+fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return parse_failure(e),
+    };
+    let ctx = Ctx {
+        json: cli.json,
+        sizes: Sizes { exact: cli.bytes },
+        colour: output::colour_enabled(),
+        width: output::terminal_width(),
+    };
+    match cli.command.run(&ctx) {
+        Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
+        Err(Failure::Usage(msg)) => fail(&msg, 2),
+        Err(Failure::Runtime(msg)) => fail(&msg, 1),
+    }
+}
+
+fn fail(msg: &str, code: u8) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "pskit: {msg}");
+    ExitCode::from(code)
+}
+
+/// `pskit SUBCOMMAND --help` when the arguments name a subcommand, else `pskit --help`.
+fn help_hint() -> String {
+    let cmd = Cli::command();
+    std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .and_then(|a| cmd.find_subcommand(&a).map(|s| s.get_name().to_string()))
+        .map(|name| format!("pskit {name} --help"))
+        .unwrap_or_else(|| "pskit --help".into())
+}
+
+/// Help and version go to stdout (exit 0); usage errors are one line on stderr (exit 2).
+fn parse_failure(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
             ExitCode::from(2)
         }
-        Err(Failure::Runtime(msg)) => {
-            eprintln!("pskit: {msg}");
-            ExitCode::from(1)
+        _ => {
+            let rendered = e.render().to_string();
+            let first = rendered.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            fail(&format!("{first} (see '{}')", help_hint()), 2)
         }
-    }
-}
-
-enum Failure {
-    Usage(String),
-    Runtime(String),
-}
-
-impl From<pskit::Error> for Failure {
-    fn from(e: pskit::Error) -> Self {
-        Failure::Runtime(e.to_string())
-    }
-}
-
-struct Options {
-    attrs: Vec<Attr>,
-    json: bool,
-    rest: Vec<String>,
-}
-
-fn parse_options(args: &[String]) -> Result<Options, Failure> {
-    let mut o = Options {
-        attrs: Vec::new(),
-        json: false,
-        rest: Vec::new(),
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--json" => o.json = true,
-            "--attrs" => {
-                let list = it
-                    .next()
-                    .ok_or_else(|| Failure::Usage("--attrs needs a value".into()))?;
-                for name in list.split(',').filter(|n| !n.is_empty()) {
-                    o.attrs
-                        .push(Attr::from_name(name).map_err(|e| Failure::Usage(e.to_string()))?);
-                }
-            }
-            "-h" | "--help" => return Err(Failure::Usage("help".into())),
-            _ => o.rest.push(a.clone()),
-        }
-    }
-    Ok(o)
-}
-
-/// psutil's as_dict JSON plus the `errors` object keyed by attribute.
-fn info_json(info: &ProcessInfo) -> serde_json::Value {
-    let mut v = serde_json::to_value(info).unwrap_or(serde_json::Value::Null);
-    let errors = info.errors();
-    if let (serde_json::Value::Object(map), false) = (&mut v, errors.is_empty()) {
-        map.insert(
-            "errors".into(),
-            serde_json::to_value(errors).unwrap_or_default(),
-        );
-    }
-    v
-}
-
-fn print(text: &str) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    match writeln!(out, "{text}") {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.map_err(|e| Failure::Runtime(e.to_string())),
-    }
-}
-
-fn run(args: &[String]) -> Result<(), Failure> {
-    let Some((cmd, rest)) = args.split_first() else {
-        return Err(Failure::Usage("missing command".into()));
-    };
-    let opts = parse_options(rest)?;
-    match cmd.as_str() {
-        "proc" => {
-            let pid_arg = opts
-                .rest
-                .first()
-                .ok_or_else(|| Failure::Usage("missing PID".into()))?;
-            let pid: u32 = pid_arg
-                .parse()
-                .map_err(|_| Failure::Usage(format!("invalid PID '{pid_arg}'")))?;
-            let process = Process::new(pid).map_err(|e| match e {
-                e if e.is_gone() => Failure::Runtime(format!("no process with PID {pid}")),
-                e => e.into(),
-            })?;
-            let mut table = ProcessTable::new();
-            let infos = table.scan(&opts.attrs)?;
-            let info = infos
-                .into_iter()
-                .find(|i| i.pid == process.pid())
-                .ok_or_else(|| Failure::Runtime(format!("no process with PID {pid}")))?;
-            if opts.json {
-                print(&serde_json::to_string_pretty(&info_json(&info)).unwrap_or_default())
-            } else {
-                print(&format!("{info:#?}"))
-            }
-        }
-        "ps" => {
-            let infos = ProcessTable::new().scan(&opts.attrs)?;
-            if opts.json {
-                let all: Vec<_> = infos.iter().map(info_json).collect();
-                print(&serde_json::to_string(&all).unwrap_or_default())
-            } else {
-                for i in &infos {
-                    let name = i
-                        .name
-                        .value()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    print(&format!("{:>7} {name}", i.pid))?;
-                }
-                Ok(())
-            }
-        }
-        other => Err(Failure::Usage(format!("unknown command '{other}'"))),
     }
 }

@@ -246,3 +246,39 @@ fn empty_and_missing_proc_roots() {
     }
     assert!(Process::with_host(&missing, 1).is_err());
 }
+
+#[test]
+fn memory_only_scans_skip_the_identity_read_and_later_scans_catch_reuse() {
+    let root = proc_root();
+    let d = write_process(root.path(), 4_000_002, "x");
+    let host = host_of(&root);
+    let mut table = ProcessTable::with_host(host);
+
+    // No stat at all: a memory scan still answers (it never reads stat) and keeps nothing.
+    fs::remove_file(d.join("stat")).unwrap();
+    let infos = table.scan(&[Attr::MemoryFullInfo]).unwrap();
+    assert_eq!(infos.len(), 1);
+    assert_eq!(infos[0].memory_full_info.value().unwrap().uss, 300 * 1024);
+    assert_eq!(table.processes().count(), 0);
+
+    // A scan that reads stat makes the instance; a memory scan then keeps it as is.
+    fs::write(d.join("stat"), stat_line(4_000_002, "x", 'S', 500)).unwrap();
+    table.scan(&[Attr::Name]).unwrap();
+    let created = table.processes().next().unwrap().create_time();
+    table.scan(&[Attr::MemoryInfo]).unwrap();
+    assert_eq!(table.processes().count(), 1);
+
+    // The PID is reused between scans: the next identity scan replaces the instance.
+    fs::write(d.join("stat"), stat_line(4_000_002, "y", 'S', 900)).unwrap();
+    table.scan(&[Attr::MemoryInfo]).unwrap();
+    assert_eq!(table.processes().next().unwrap().create_time(), created);
+    let infos = table.scan(&[Attr::CpuPercent, Attr::CreateTime]).unwrap();
+    let p = table.processes().next().unwrap();
+    assert!(p.create_time() > created);
+    assert_eq!(infos[0].create_time.value(), Some(&p.create_time()));
+    assert_eq!(
+        infos[0].cpu_percent.value(),
+        Some(&0.0),
+        "a new instance has no sample"
+    );
+}

@@ -65,12 +65,9 @@ impl<'h> Snapshot<'h> {
         }
     }
 
-    /// A snapshot whose stat was already read (the process table scan reads stat first
-    /// to learn each process's identity).
-    pub(crate) fn with_stat(host: &'h HostState, pid: u32, st: stat::Stat) -> Self {
-        let snap = Snapshot::new(host, pid, Some(OsString::from_vec(st.comm.clone())));
-        let _ = snap.stat.set(st);
-        snap
+    /// The stat of this snapshot if some getter already read it.
+    pub(crate) fn loaded_stat(&self) -> Option<&stat::Stat> {
+        self.stat.get()
     }
 
     fn name_for_errors(&self) -> Option<OsString> {
@@ -463,10 +460,15 @@ impl<'h> Snapshot<'h> {
         let rollup = self.read("smaps_rollup", ReadMode::ToEof, |d| Ok(smaps::footprint(d)));
         let f = match rollup {
             Ok(f) => f,
-            // No smaps_rollup (Linux < 4.14, or a fixture), or a zombie (whose rollup
-            // fails with ESRCH): sum the full smaps, empty for a zombie, so all zeros
-            // as psutil reports.
-            Err(Error::Io { .. } | Error::ZombieProcess { .. }) => {
+            // A live process without an address space (a kernel thread: smaps_rollup
+            // answers ESRCH) or a zombie (whose address space is gone): zeros, as
+            // psutil reports (its full smaps is empty).
+            Err(Error::ZombieProcess { .. }) => smaps::Footprint::default(),
+            Err(Error::Io { source, .. }) if source.raw_os_error() == Some(libc::ESRCH) => {
+                smaps::Footprint::default()
+            }
+            // No smaps_rollup (Linux < 4.14, or a fixture): sum the full smaps.
+            Err(Error::Io { .. }) => {
                 self.read("smaps", ReadMode::ToEof, |d| Ok(smaps::footprint(d)))?
             }
             Err(e) => return Err(e),
@@ -479,8 +481,14 @@ impl<'h> Snapshot<'h> {
     }
 
     pub(crate) fn memory_full_info(&self) -> Result<MemoryFullInfo> {
-        let f = self.memory_footprint()?;
         let m = self.memory_info()?;
+        // statm first: no pages at all means no address space (a kernel thread or a
+        // zombie), whose USS, PSS and swap are zero without reading smaps_rollup.
+        let f = if m.vms == 0 && m.rss == 0 {
+            MemoryFootprint::default()
+        } else {
+            self.memory_footprint()?
+        };
         Ok(MemoryFullInfo {
             rss: m.rss,
             vms: m.vms,

@@ -434,6 +434,36 @@ impl AttrSet {
     pub(crate) fn needs_mem_total(&self) -> bool {
         self.contains(Attr::MemoryPercent)
     }
+
+    /// Whether a value depends on the instance (its create time or its last CPU
+    /// sample), so that the scan must read stat first to tell a reused PID.
+    pub(crate) fn needs_identity(&self) -> bool {
+        self.contains(Attr::CreateTime) || self.contains(Attr::CpuPercent)
+    }
+}
+
+impl super::Process {
+    /// Reads `attrs` of this one process (psutil's `as_dict(attrs, ad_value=None)`; an
+    /// empty slice means all of them): what [`crate::ProcessTable::scan`] gives for
+    /// each process, without scanning the others. Fails only if the process is gone.
+    ///
+    /// ```
+    /// use pskit::{Attr, Process};
+    /// let info = Process::current()?.as_dict(&[Attr::Name, Attr::Ppid])?;
+    /// assert_eq!(info.pid, std::process::id());
+    /// assert!(info.name.value().is_some());
+    /// assert!(!info.environ.is_requested());
+    /// # Ok::<(), pskit::Error>(())
+    /// ```
+    pub fn as_dict(&self, attrs: &[Attr]) -> Result<ProcessInfo> {
+        let set = AttrSet::from_attrs(attrs);
+        let mem_total = if set.needs_mem_total() {
+            crate::sys::process::total_memory(&self.host().inner).ok()
+        } else {
+            None
+        };
+        ProcessInfo::collect(&self.oneshot(), &set, mem_total, Instant::now())
+    }
 }
 
 #[cfg(test)]

@@ -71,12 +71,11 @@ impl Process {
     /// ```
     pub fn with_host(host: &Host, pid: u32) -> Result<Process> {
         let snap = Snapshot::new(&host.inner, pid, None);
-        let stat = snap.stat().map_err(|e| match e {
+        snap.stat().map_err(|e| match e {
             Error::Io { .. } | Error::Parse { .. } if pid != 0 => e,
             _ => Error::NoSuchProcess { pid, name: None },
         })?;
-        let st = stat.clone();
-        Process::from_stat(host, pid, st)
+        Process::from_snapshot(host, pid, &snap)
     }
 
     /// The calling process.
@@ -88,12 +87,8 @@ impl Process {
         Process::new(std::process::id())
     }
 
-    pub(crate) fn from_stat(
-        host: &Host,
-        pid: u32,
-        st: crate::sys::parse::stat::Stat,
-    ) -> Result<Process> {
-        let snap = Snapshot::with_stat(&host.inner, pid, st);
+    /// The process a snapshot describes, from its stat (read now if it was not).
+    pub(crate) fn from_snapshot(host: &Host, pid: u32, snap: &Snapshot<'_>) -> Result<Process> {
         Ok(Process {
             pid,
             host: host.clone(),
@@ -103,6 +98,20 @@ impl Process {
             cpu_sample: Mutex::new(None),
             exit_code: Mutex::new(None),
         })
+    }
+
+    /// A handle whose identity is unknown (no stat read): used only inside one table
+    /// scan for attributes that never look at identity, and never handed out.
+    pub(crate) fn unidentified(host: &Host, pid: u32) -> Process {
+        Process {
+            pid,
+            host: host.clone(),
+            start_ticks: 0,
+            create_time: 0.0,
+            name: OsString::new(),
+            cpu_sample: Mutex::new(None),
+            exit_code: Mutex::new(None),
+        }
     }
 
     /// The process id.

@@ -292,6 +292,11 @@ getters! {
     /// Regular files open in the process, ascending by descriptor (psutil's
     /// `open_files`: sockets, pipes, ttys and anonymous inodes are left out).
     ///
+    /// Unlike psutil, a file deleted while open is listed (its path ends in
+    /// `" (deleted)"`, as the kernel shows it): the type is checked on the open file
+    /// itself, not on its former path. That is the file `lsof` shows and the one that
+    /// still holds disk space; psutil 7.2 leaves it out.
+    ///
     /// ```
     /// let f = std::fs::File::open("/etc/hostname").unwrap();
     /// let files = pskit::Process::current().unwrap().open_files().unwrap();

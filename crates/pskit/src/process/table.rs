@@ -123,11 +123,15 @@ impl ProcessTable {
         }
     }
 
-    /// The instances kept from the last scan.
+    /// The instances kept from the last scan: one per process whose identity (start
+    /// time, from /proc/PID/stat) some scan has read. A scan of only values that never
+    /// depend on the instance (say memory_full_info alone) skips that read, keeps the
+    /// instances it had and makes none for new PIDs; the next scan that reads stat
+    /// checks and completes them.
     ///
     /// ```
     /// let mut table = pskit::ProcessTable::new();
-    /// table.scan(&[pskit::Attr::Pid]).unwrap();
+    /// table.scan(&[pskit::Attr::Name]).unwrap();
     /// assert!(table.processes().count() > 0);
     /// ```
     pub fn processes(&self) -> impl Iterator<Item = &Process> {
@@ -138,6 +142,11 @@ impl ProcessTable {
     /// every process, ascending by PID. Processes that end during the scan are left out;
     /// a value the kernel denies (`AccessDenied`, `ZombieProcess`) is recorded as such in
     /// its [`crate::Field`] (psutil's `ad_value`) and the scan goes on.
+    ///
+    /// Each /proc file is read at most once per process, and only the files the
+    /// requested values come from: a scan of memory_full_info reads smaps_rollup and
+    /// statm, not stat (the identity read is needed only for `cpu_percent` and
+    /// `create_time`, which depend on the kept instance).
     ///
     /// ```
     /// use pskit::{Attr, ProcessTable};
@@ -162,23 +171,31 @@ impl ProcessTable {
             while previous.next_if(|p| p.pid() < pid).is_some() {}
             let known = previous.next_if(|p| p.pid() == pid);
             let snap = Snapshot::new(&self.host.inner, pid, None);
-            let Ok(stat) = snap.stat() else { continue };
-            let start = stat.starttime;
-            let process = match known {
-                Some(p) if p.start_ticks == start => p,
-                _ => match Process::from_stat(&self.host, pid, stat.clone()) {
-                    Ok(p) => p,
-                    Err(_) => continue,
-                },
+            let identified = set.needs_identity() || known.is_some();
+            let process = if set.needs_identity() {
+                let Ok(stat) = snap.stat() else { continue };
+                match known {
+                    Some(p) if p.start_ticks == stat.starttime => p,
+                    _ => match Process::from_snapshot(&self.host, pid, &snap) {
+                        Ok(p) => p,
+                        Err(_) => continue,
+                    },
+                }
+            } else {
+                // No requested value depends on the instance: skip the identity read.
+                known.unwrap_or_else(|| Process::unidentified(&self.host, pid))
             };
-            let info = {
-                let oneshot = super::Oneshot::new(&process, snap);
-                ProcessInfo::collect(&oneshot, &set, mem_total, now)
-            };
+            let oneshot = super::Oneshot::new(&process, snap);
+            let info = ProcessInfo::collect(&oneshot, &set, mem_total, now);
+            let keep = self.keep(&process, identified, &oneshot.snap);
             match info {
                 Ok(info) => {
                     out.push(info);
-                    next.push(process);
+                    match keep {
+                        Keep::Same => next.push(process),
+                        Keep::New(p) => next.push(p),
+                        Keep::Nothing => {}
+                    }
                 }
                 Err(e) if e.is_gone() => continue,
                 Err(e) => return Err(e),
@@ -187,6 +204,28 @@ impl ProcessTable {
         self.procs = next;
         Ok(out)
     }
+
+    /// The instance to keep for the next scan: `process` when its identity is known
+    /// and still matches the stat this scan read; a new instance from that stat when
+    /// the PID was reused or never identified; none when nothing identified it.
+    fn keep(&self, process: &Process, identified: bool, snap: &Snapshot<'_>) -> Keep {
+        match snap.loaded_stat() {
+            Some(st) if identified && st.starttime == process.start_ticks => Keep::Same,
+            Some(_) => match Process::from_snapshot(&self.host, process.pid, snap) {
+                Ok(p) => Keep::New(p),
+                Err(_) => Keep::Nothing,
+            },
+            None if identified => Keep::Same,
+            None => Keep::Nothing,
+        }
+    }
+}
+
+/// What a scan keeps of one process for the next scan.
+enum Keep {
+    Same,
+    New(Process),
+    Nothing,
 }
 
 /// (process, ppid) for every process: what `children()` walks.
@@ -194,13 +233,12 @@ pub(crate) fn ppid_map(host: &Host) -> Result<Vec<(Process, u32)>> {
     let mut out = Vec::new();
     for pid in pids_of(host)? {
         let snap = Snapshot::new(&host.inner, pid, None);
-        let stat = match snap.stat() {
-            Ok(s) => s.clone(),
+        let ppid = match snap.ppid() {
+            Ok(ppid) => ppid,
             Err(e) if e.is_access_denied() => return Err(e),
             Err(_) => continue,
         };
-        let ppid = stat.ppid;
-        if let Ok(p) = Process::from_stat(host, pid, stat) {
+        if let Ok(p) = Process::from_snapshot(host, pid, &snap) {
             out.push((p, ppid));
         }
     }

@@ -124,8 +124,8 @@ impl DiskIoCounters {
 }
 
 impl Counters for DiskIoCounters {
-    fn counters_mut(&mut self) -> Vec<&mut u64> {
-        vec![
+    fn counters_mut(&mut self) -> impl Iterator<Item = &mut u64> {
+        [
             &mut self.read_count,
             &mut self.write_count,
             &mut self.read_bytes,
@@ -136,6 +136,7 @@ impl Counters for DiskIoCounters {
             &mut self.write_merged_count,
             &mut self.busy_time,
         ]
+        .into_iter()
     }
 }
 
@@ -194,7 +195,7 @@ impl Host {
             }
             let t = total.get_or_insert_with(DiskIoCounters::default);
             let mut c = c;
-            for (a, b) in t.counters_mut().into_iter().zip(c.counters_mut()) {
+            for (a, b) in t.counters_mut().zip(c.counters_mut()) {
                 *a = a.wrapping_add(*b);
             }
         }

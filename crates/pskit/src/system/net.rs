@@ -71,8 +71,8 @@ impl NetIoCounters {
 }
 
 impl Counters for NetIoCounters {
-    fn counters_mut(&mut self) -> Vec<&mut u64> {
-        vec![
+    fn counters_mut(&mut self) -> impl Iterator<Item = &mut u64> {
+        [
             &mut self.bytes_sent,
             &mut self.bytes_recv,
             &mut self.packets_sent,
@@ -82,6 +82,7 @@ impl Counters for NetIoCounters {
             &mut self.dropin,
             &mut self.dropout,
         ]
+        .into_iter()
     }
 }
 
@@ -195,7 +196,7 @@ impl Host {
         let mut total: Option<NetIoCounters> = None;
         for mut c in map.into_values() {
             let t = total.get_or_insert_with(NetIoCounters::default);
-            for (a, b) in t.counters_mut().into_iter().zip(c.counters_mut()) {
+            for (a, b) in t.counters_mut().zip(c.counters_mut()) {
                 *a = a.wrapping_add(*b);
             }
         }

@@ -1,6 +1,6 @@
 //! Wrap-around correction for kernel counters (psutil's `_common.wrap_numbers`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 /// A set of monotonically increasing counters that [`WrapCorrector`] can fix up.
@@ -10,18 +10,43 @@ use std::sync::Mutex;
 /// ```
 /// use pskit::Counters;
 /// let mut n = pskit::NetIoCounters::default();
-/// *n.counters_mut()[0] = 5;
+/// *n.counters_mut().next().unwrap() = 5;
 /// assert_eq!(n.bytes_sent, 5);
 /// ```
 pub trait Counters {
-    /// Mutable references to every counter field, in a fixed order.
-    fn counters_mut(&mut self) -> Vec<&mut u64>;
+    /// Mutable references to every counter field, in a fixed order (no allocation).
+    fn counters_mut(&mut self) -> impl Iterator<Item = &mut u64>;
 }
 
 #[derive(Debug, Default)]
 struct Entry {
     last: Vec<u64>,
     reminder: Vec<u64>,
+}
+
+impl Entry {
+    /// The first values seen for a key: passed through unchanged.
+    fn first<T: Counters>(v: &mut T) -> Entry {
+        let last: Vec<u64> = v.counters_mut().map(|f| *f).collect();
+        let reminder = vec![0; last.len()];
+        Entry { last, reminder }
+    }
+
+    /// Adds the accumulated offsets to `v`, growing them on a wrap.
+    fn apply<T: Counters>(&mut self, v: &mut T) {
+        for (i, f) in v.counters_mut().enumerate() {
+            if i >= self.last.len() {
+                self.last.push(0);
+                self.reminder.push(0);
+            }
+            let raw = *f;
+            if raw < self.last[i] {
+                self.reminder[i] = self.reminder[i].wrapping_add(self.last[i]);
+            }
+            self.last[i] = raw;
+            *f = raw.wrapping_add(self.reminder[i]);
+        }
+    }
 }
 
 /// Makes counters that wrap around (32-bit fields in /proc/net/dev on old or 32-bit
@@ -45,7 +70,8 @@ struct Entry {
 /// ```
 #[derive(Debug, Default)]
 pub struct WrapCorrector {
-    state: Mutex<HashMap<String, Entry>>,
+    /// Per key, ascending by key (merged with the sorted values, no hashing).
+    state: Mutex<Vec<(String, Entry)>>,
 }
 
 impl WrapCorrector {
@@ -69,32 +95,21 @@ impl WrapCorrector {
     /// ```
     pub fn correct<T: Counters>(&self, values: &mut BTreeMap<String, T>) {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state.retain(|k, _| values.contains_key(k));
+        // One merge of two lists ascending by key: drop keys that are gone, update the
+        // others, insert new ones.
+        let mut i = 0;
         for (key, v) in values.iter_mut() {
-            let mut fields = v.counters_mut();
-            let Some(e) = state.get_mut(key) else {
-                state.insert(
-                    key.clone(),
-                    Entry {
-                        last: fields.iter().map(|f| **f).collect(),
-                        reminder: vec![0; fields.len()],
-                    },
-                );
-                continue;
-            };
-            if e.last.len() != fields.len() {
-                e.last = vec![0; fields.len()];
-                e.reminder = vec![0; fields.len()];
+            while state.get(i).is_some_and(|(k, _)| k < key) {
+                state.remove(i);
             }
-            for (i, f) in fields.iter_mut().enumerate() {
-                let raw = **f;
-                if raw < e.last[i] {
-                    e.reminder[i] = e.reminder[i].wrapping_add(e.last[i]);
-                }
-                e.last[i] = raw;
-                **f = raw.wrapping_add(e.reminder[i]);
+            if state.get(i).is_some_and(|(k, _)| k == key) {
+                state[i].1.apply(v);
+            } else {
+                state.insert(i, (key.clone(), Entry::first(v)));
             }
+            i += 1;
         }
+        state.truncate(i);
     }
 
     /// Forgets everything (psutil's `cache_clear()`).
@@ -114,8 +129,8 @@ mod tests {
     #[derive(Debug, Clone, Copy, PartialEq)]
     struct T3([u64; 3]);
     impl Counters for T3 {
-        fn counters_mut(&mut self) -> Vec<&mut u64> {
-            self.0.iter_mut().collect()
+        fn counters_mut(&mut self) -> impl Iterator<Item = &mut u64> {
+            self.0.iter_mut()
         }
     }
 
@@ -208,11 +223,17 @@ pub(crate) enum Source {
 
 /// The process-wide corrector for `source` on the host whose /proc is `root`.
 pub(crate) fn shared(source: Source, root: &std::path::Path) -> std::sync::Arc<WrapCorrector> {
-    type Map = HashMap<(Source, std::path::PathBuf), std::sync::Arc<WrapCorrector>>;
-    static ALL: std::sync::OnceLock<Mutex<Map>> = std::sync::OnceLock::new();
+    // A short list searched by reference: no allocation or hashing per call.
+    type List = Vec<(Source, std::path::PathBuf, std::sync::Arc<WrapCorrector>)>;
+    static ALL: std::sync::OnceLock<Mutex<List>> = std::sync::OnceLock::new();
     let mut all = ALL
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|p| p.into_inner());
-    all.entry((source, root.to_path_buf())).or_default().clone()
+    if let Some((_, _, w)) = all.iter().find(|(s, r, _)| *s == source && r == root) {
+        return w.clone();
+    }
+    let w = std::sync::Arc::new(WrapCorrector::new());
+    all.push((source, root.to_path_buf(), w.clone()));
+    w
 }

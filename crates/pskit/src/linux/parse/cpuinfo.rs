@@ -32,7 +32,7 @@ pub(crate) fn cpuinfo(data: &[u8]) -> Cpuinfo {
     let mut phys: Option<u64> = None;
     let mut seen_phys: Vec<u64> = Vec::new();
     for l in lines(data) {
-        let Some(colon) = l.iter().position(|&b| b == b':') else {
+        let Some(colon) = super::colon(l) else {
             continue;
         };
         let key = l[..colon].trim_ascii();

@@ -1,6 +1,6 @@
 //! /proc/diskstats.
 
-use super::{fields, lines, parse_u64};
+use super::{fields, lines, numbers_into, parse_u64};
 
 /// Sector size the kernel uses for the counts in /proc/diskstats, whatever the device's
 /// real sector size (see Documentation/block/stat.rst).
@@ -18,61 +18,77 @@ pub(crate) type DiskRow<'a> = (&'a [u8], [u64; 9]);
 ///
 /// Any other layout is `None`.
 pub(crate) fn diskstats_line(line: &[u8]) -> Option<DiskRow<'_>> {
-    let mut f = [&b""[..]; 20];
+    // `major minor name` then only numbers (Linux 2.6+): one pass over the counters.
+    let mut head = fields(line);
+    let (_, _, name) = (head.next()?, head.next()?, head.next()?);
+    let after_name = name.as_ptr() as usize + name.len() - line.as_ptr() as usize;
+    let mut c = [0u64; 17];
+    let n = match numbers_into(&line[after_name..], &mut c) {
+        Some(n) if !name.iter().all(u8::is_ascii_digit) => n,
+        // A numeric third field: Linux 2.4's `major minor blocks name` layout.
+        _ => return diskstats_line_24(line),
+    };
+    match n {
+        // 11 counters (2.6 to 4.17), 15 (4.18+: discards), 17 (5.5+: flushes).
+        11 | 15..=17 => Some((
+            name,
+            [
+                c[0],
+                c[4],
+                c[2].wrapping_mul(SECTOR_SIZE),
+                c[6].wrapping_mul(SECTOR_SIZE),
+                c[3],
+                c[7],
+                c[1],
+                c[5],
+                c[9],
+            ],
+        )),
+        // Linux 2.6 partition lines: reads rsect writes wsect, no times.
+        4 => Some((
+            name,
+            [
+                c[0],
+                c[2],
+                c[1].wrapping_mul(SECTOR_SIZE),
+                c[3].wrapping_mul(SECTOR_SIZE),
+                0,
+                0,
+                0,
+                0,
+                0,
+            ],
+        )),
+        _ => None,
+    }
+}
+
+/// Linux 2.4 (15 fields): `major minor reads name`, then the other counters.
+fn diskstats_line_24(line: &[u8]) -> Option<DiskRow<'_>> {
+    let mut f = [&b""[..]; 15];
     let mut n = 0;
     for x in fields(line) {
-        if n == 20 {
-            return None;
-        }
-        f[n] = x;
+        *f.get_mut(n)? = x;
         n += 1;
     }
+    if n != 15 {
+        return None;
+    }
     let num = |i: usize| parse_u64(f[i]);
-    let (name, c) = match n {
-        15 => (f[3], 4),
-        14 | 18..=20 => (f[2], 3),
-        7 => {
-            let (reads, rsect, writes, wsect) = (num(3)?, num(4)?, num(5)?, num(6)?);
-            return Some((
-                f[2],
-                [
-                    reads,
-                    writes,
-                    rsect * SECTOR_SIZE,
-                    wsect * SECTOR_SIZE,
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                ],
-            ));
-        }
-        _ => return None,
-    };
-    // Linux 2.4 puts the read count before the name.
-    let reads = if n == 15 { num(2)? } else { num(c)? };
-    let o = if n == 15 { c - 1 } else { c };
-    let rmerged = num(o + 1)?;
-    let rsect = num(o + 2)?;
-    let rtime = num(o + 3)?;
-    let writes = num(o + 4)?;
-    let wmerged = num(o + 5)?;
-    let wsect = num(o + 6)?;
-    let wtime = num(o + 7)?;
-    let busy = num(o + 9)?;
+    let (reads, rmerged, rsect, rtime) = (num(2)?, num(4)?, num(5)?, num(6)?);
+    let (writes, wmerged, wsect, wtime) = (num(7)?, num(8)?, num(9)?, num(10)?);
     Some((
-        name,
+        f[3],
         [
             reads,
             writes,
-            rsect * SECTOR_SIZE,
-            wsect * SECTOR_SIZE,
+            rsect.wrapping_mul(SECTOR_SIZE),
+            wsect.wrapping_mul(SECTOR_SIZE),
             rtime,
             wtime,
             rmerged,
             wmerged,
-            busy,
+            num(12)?,
         ],
     ))
 }

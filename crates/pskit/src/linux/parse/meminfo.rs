@@ -33,13 +33,41 @@ pub(crate) struct Meminfo {
     pub(crate) swap_free: Option<u64>,
 }
 
+impl Meminfo {
+    /// Whether every line a current kernel has (3.14+) was seen: the legacy ones
+    /// (`MemShared`, `Inact_*`) are only fallbacks for these, so parsing can stop.
+    fn has_current_lines(&self) -> bool {
+        [
+            self.mem_total,
+            self.mem_free,
+            self.mem_available,
+            self.buffers,
+            self.cached,
+            self.sreclaimable,
+            self.shmem,
+            self.active,
+            self.inactive,
+            self.slab,
+            self.active_file,
+            self.inactive_file,
+            self.swap_total,
+            self.swap_free,
+        ]
+        .iter()
+        .all(Option::is_some)
+    }
+}
+
 /// Parses /proc/meminfo. Values are kB in the file and bytes here. The key is what comes
 /// before the colon, so `Key:123 kB` (no space) is read too; lines without a colon or a
-/// number are ignored.
+/// number are ignored. Stops once every current line was seen (about half the file).
 pub(crate) fn meminfo(data: &[u8]) -> Meminfo {
     let mut m = Meminfo::default();
     for l in lines(data) {
-        let Some(colon) = l.iter().position(|&b| b == b':') else {
+        if m.sreclaimable.is_some() && m.has_current_lines() {
+            break;
+        }
+        let Some(colon) = super::colon(l) else {
             continue;
         };
         let slot = match &l[..colon] {
@@ -63,7 +91,7 @@ pub(crate) fn meminfo(data: &[u8]) -> Meminfo {
             b"SwapFree" => &mut m.swap_free,
             _ => continue,
         };
-        if let Some(kb) = value_after_colon(l) {
+        if let Some(kb) = fields(&l[colon + 1..]).next().and_then(parse_u64) {
             *slot = Some(kb.saturating_mul(1024));
         }
     }

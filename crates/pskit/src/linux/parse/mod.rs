@@ -42,20 +42,85 @@ pub(crate) fn parse_i64(bytes: &[u8]) -> Option<i64> {
     }
 }
 
-/// Splits on runs of ASCII whitespace.
-pub(crate) fn fields(line: &[u8]) -> impl Iterator<Item = &[u8]> {
-    line.split(|b| b.is_ascii_whitespace())
-        .filter(|f| !f.is_empty())
+/// Parses whitespace-separated decimal numbers into `out` in one pass over the bytes;
+/// returns how many there were, or `None` on any other byte, on a number that does
+/// not fit in u64, or on more numbers than `out` holds.
+pub(crate) fn numbers_into(bytes: &[u8], out: &mut [u64]) -> Option<usize> {
+    let mut n = 0;
+    let mut v: u64 = 0;
+    let mut start: Option<usize> = None;
+    let mut end_number = |v: u64, start: usize, end: usize| -> Option<()> {
+        // Up to 19 digits cannot overflow; longer ones are checked.
+        let v = if end - start > 19 {
+            parse_u64(&bytes[start..end])?
+        } else {
+            v
+        };
+        *out.get_mut(n)? = v;
+        n += 1;
+        Some(())
+    };
+    for (i, &b) in bytes.iter().enumerate() {
+        let d = b.wrapping_sub(b'0');
+        if d <= 9 {
+            v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+            start.get_or_insert(i);
+        } else if b.is_ascii_whitespace() {
+            if let Some(s) = start.take() {
+                end_number(v, s, i)?;
+                v = 0;
+            }
+        } else {
+            return None;
+        }
+    }
+    if let Some(s) = start {
+        end_number(v, s, bytes.len())?;
+    }
+    Some(n)
 }
 
-/// Iterates over lines (without the `\n`).
+/// Splits on runs of ASCII whitespace (one pass, no empty fields).
+pub(crate) fn fields(line: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = line;
+    std::iter::from_fn(move || {
+        let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+        let word = &rest[start..];
+        let end = word
+            .iter()
+            .position(|b| b.is_ascii_whitespace())
+            .unwrap_or(word.len());
+        rest = &word[end..];
+        Some(&word[..end])
+    })
+}
+
+/// Iterates over the non-empty lines (without the `\n`).
 pub(crate) fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
-    data.split(|&b| b == b'\n').filter(|l| !l.is_empty())
+    let mut rest = data;
+    std::iter::from_fn(move || loop {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
+        if !line.is_empty() {
+            return Some(line);
+        }
+    })
+}
+
+/// The position of the first `:` in `line`.
+pub(crate) fn colon(line: &[u8]) -> Option<usize> {
+    memchr::memchr(b':', line)
 }
 
 /// For `Key:   123 kB` lines: the number after the colon (kB values are *not* scaled).
 pub(crate) fn value_after_colon(line: &[u8]) -> Option<u64> {
-    let colon = line.iter().position(|&b| b == b':')?;
+    let colon = colon(line)?;
     let mut it = fields(&line[colon + 1..]);
     parse_u64(it.next()?)
 }
@@ -63,6 +128,18 @@ pub(crate) fn value_after_colon(line: &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn number_lists() {
+        let mut out = [0u64; 4];
+        assert_eq!(numbers_into(b" 1  22\t333 ", &mut out), Some(3));
+        assert_eq!(out[..3], [1, 22, 333]);
+        assert_eq!(numbers_into(b"", &mut out), Some(0));
+        assert_eq!(numbers_into(b"1 x 2", &mut out), None);
+        assert_eq!(numbers_into(b"1 2 3 4 5", &mut out), None);
+        assert_eq!(numbers_into(b"18446744073709551616", &mut out), None);
+        assert_eq!(numbers_into(b"-1", &mut out), None);
+    }
 
     #[test]
     fn numbers() {

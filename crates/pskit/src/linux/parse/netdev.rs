@@ -1,6 +1,6 @@
 //! /proc/net/dev.
 
-use super::{fields, lines, parse_u64};
+use super::{lines, numbers_into};
 
 /// One interface in psutil's `snetio` order: bytes_sent, bytes_recv, packets_sent,
 /// packets_recv, errin, errout, dropin, dropout.
@@ -12,15 +12,9 @@ pub(crate) type NetRow<'a> = (&'a [u8], [u64; 8]);
 pub(crate) fn netdev_line(line: &[u8]) -> Option<NetRow<'_>> {
     let colon = line.iter().rposition(|&b| b == b':')?;
     let name = line[..colon].trim_ascii();
-    let mut v = [0u64; 16];
-    let mut n = 0;
-    for f in fields(&line[colon + 1..]) {
-        if n == 16 {
-            break;
-        }
-        v[n] = parse_u64(f)?;
-        n += 1;
-    }
+    // 16 counters today; room for columns a later kernel may append.
+    let mut v = [0u64; 24];
+    let n = numbers_into(&line[colon + 1..], &mut v)?;
     if n < 16 || name.is_empty() {
         return None;
     }

@@ -46,7 +46,7 @@ pub(crate) fn ids(data: &[u8], key: &[u8]) -> Option<[u32; 4]> {
 }
 
 fn four_ids(line: &[u8]) -> Option<[u32; 4]> {
-    let colon = line.iter().position(|&b| b == b':')?;
+    let colon = super::colon(line)?;
     let mut out = [0u32; 4];
     let mut it = fields(&line[colon + 1..]);
     for slot in out.iter_mut() {
@@ -60,7 +60,7 @@ fn four_ids(line: &[u8]) -> Option<[u32; 4]> {
 pub(crate) fn parse_status(data: &[u8]) -> Status {
     let mut s = Status::default();
     for line in data.split(|&b| b == b'\n') {
-        let Some(colon) = line.iter().position(|&b| b == b':') else {
+        let Some(colon) = super::colon(line) else {
             continue;
         };
         let key = &line[..colon];

@@ -27,11 +27,11 @@ pub(crate) fn netdev(host: &HostState) -> Result<BTreeMap<String, NetIoCounters>
 }
 
 /// Renders a socket address of the family psutil reports; `None` for other families or
-/// a null pointer.
+/// a null pointer. `names` maps interface indexes to names (for IPv6 scopes).
 ///
 /// SAFETY: `sa` is null or points to a sockaddr of at least the size its family needs,
 /// as getifaddrs(3) guarantees.
-unsafe fn render(sa: *const libc::sockaddr) -> Option<(i32, String)> {
+unsafe fn render(sa: *const libc::sockaddr, names: &IndexNames) -> Option<(i32, String)> {
     if sa.is_null() {
         return None;
     }
@@ -51,13 +51,10 @@ unsafe fn render(sa: *const libc::sockaddr) -> Option<(i32, String)> {
                 // unicast and multicast, the number otherwise.
                 let seg = ip.segments();
                 let link_local = seg[0] & 0xffc0 == 0xfe80 || seg[0] & 0xff0f == 0xff02;
-                let mut name = [0 as libc::c_char; libc::IF_NAMESIZE];
-                let named = link_local && !libc::if_indextoname(scope, name.as_mut_ptr()).is_null();
-                if named {
-                    s.push('%');
-                    s.push_str(&CStr::from_ptr(name.as_ptr()).to_string_lossy());
-                } else {
-                    s.push_str(&format!("%{scope}"));
+                s.push('%');
+                match names.name(scope).filter(|_| link_local) {
+                    Some(name) => s.push_str(&name),
+                    None => s.push_str(&scope.to_string()),
                 }
             }
             Some((AF_INET6, s))
@@ -68,16 +65,45 @@ unsafe fn render(sa: *const libc::sockaddr) -> Option<(i32, String)> {
             if len == 0 {
                 return None;
             }
-            let mut parts: Vec<String> = sll.sll_addr[..len]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            while parts.len() < 6 {
-                parts.push("00".into());
-            }
-            Some((AF_LINK, parts.join(":")))
+            Some((AF_LINK, mac_string(&sll.sll_addr[..len])))
         }
         _ => None,
+    }
+}
+
+/// `aa:bb:cc:dd:ee:ff`, padded with `00` to six bytes as psutil does.
+fn mac_string(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len().max(6) * 3);
+    for i in 0..bytes.len().max(6) {
+        let b = bytes.get(i).copied().unwrap_or(0);
+        if i > 0 {
+            s.push(':');
+        }
+        s.push(HEX[usize::from(b >> 4)] as char);
+        s.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    s
+}
+
+/// Interface index to name, from the AF_PACKET entries of the same getifaddrs list
+/// (no socket and ioctl per scoped address); if_indextoname(3) for any other index.
+struct IndexNames(Vec<(u32, String)>);
+
+impl IndexNames {
+    fn name(&self, index: u32) -> Option<String> {
+        if let Some((_, n)) = self.0.iter().find(|(i, _)| *i == index) {
+            return Some(n.clone());
+        }
+        let mut name = [0 as libc::c_char; libc::IF_NAMESIZE];
+        // SAFETY: the buffer holds IF_NAMESIZE bytes, as if_indextoname requires.
+        let named = unsafe { !libc::if_indextoname(index, name.as_mut_ptr()).is_null() };
+        // SAFETY: on success the buffer holds a NUL-terminated name.
+        named.then(|| {
+            unsafe { CStr::from_ptr(name.as_ptr()) }
+                .to_string_lossy()
+                .into_owned()
+        })
     }
 }
 
@@ -97,6 +123,21 @@ pub(crate) fn if_addrs() -> Result<BTreeMap<String, Vec<NicAddress>>> {
         return Err(Error::io("getifaddrs", io::Error::last_os_error()));
     }
     let list = IfAddrs(head);
+    let mut names = IndexNames(Vec::new());
+    let mut cur = list.0;
+    while !cur.is_null() {
+        // SAFETY: `cur` is a node of the live list (see below).
+        let ifa = unsafe { &*cur };
+        cur = ifa.ifa_next;
+        // SAFETY: a non-null AF_PACKET address is a sockaddr_ll; the name is a C string.
+        unsafe {
+            if !ifa.ifa_addr.is_null() && (*ifa.ifa_addr).sa_family as i32 == libc::AF_PACKET {
+                let sll = &*(ifa.ifa_addr as *const libc::sockaddr_ll);
+                let name = CStr::from_ptr(ifa.ifa_name).to_string_lossy().into_owned();
+                names.0.push((sll.sll_ifindex as u32, name));
+            }
+        }
+    }
     let mut out: BTreeMap<String, Vec<NicAddress>> = BTreeMap::new();
     let mut cur = list.0;
     while !cur.is_null() {
@@ -104,19 +145,17 @@ pub(crate) fn if_addrs() -> Result<BTreeMap<String, Vec<NicAddress>>> {
         // contract (null or valid sockaddrs, NUL-terminated name).
         let ifa = unsafe { &*cur };
         cur = ifa.ifa_next;
-        let Some((family, address)) = (unsafe { render(ifa.ifa_addr) }) else {
+        let Some((family, address)) = (unsafe { render(ifa.ifa_addr, &names) }) else {
             continue;
         };
-        let name = unsafe { CStr::from_ptr(ifa.ifa_name) }
-            .to_string_lossy()
-            .into_owned();
+        let name = unsafe { CStr::from_ptr(ifa.ifa_name) }.to_string_lossy();
         let netmask = if family == AF_LINK {
             None
         } else {
-            unsafe { render(ifa.ifa_netmask) }.map(|(_, s)| s)
+            unsafe { render(ifa.ifa_netmask, &names) }.map(|(_, s)| s)
         };
         let flags = ifa.ifa_flags;
-        let other = unsafe { render(ifa.ifa_ifu) }.map(|(_, s)| s);
+        let other = unsafe { render(ifa.ifa_ifu, &names) }.map(|(_, s)| s);
         let (broadcast, ptp) = if flags & libc::IFF_BROADCAST as u32 != 0 {
             (other, None)
         } else if flags & libc::IFF_POINTOPOINT as u32 != 0 {
@@ -124,13 +163,19 @@ pub(crate) fn if_addrs() -> Result<BTreeMap<String, Vec<NicAddress>>> {
         } else {
             (None, None)
         };
-        out.entry(name).or_default().push(NicAddress {
+        let addr = NicAddress {
             family,
             address,
             netmask,
             broadcast,
             ptp,
-        });
+        };
+        match out.get_mut(name.as_ref()) {
+            Some(list) => list.push(addr),
+            None => {
+                out.insert(name.into_owned(), vec![addr]);
+            }
+        }
     }
     for v in out.values_mut() {
         v.sort_by_key(|a| a.family);

@@ -1,0 +1,80 @@
+//! Writing to stdout: broken pipes, JSON, colour and the terminal's width.
+
+use std::io::{IsTerminal, Write};
+
+use serde::Serialize;
+
+use crate::failure::Failure;
+
+/// Writes `text` to stdout and flushes it; a closed pipe becomes [`Failure::BrokenPipe`].
+pub fn emit(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes `text` and a newline.
+pub fn emit_line(text: &str) -> Result<(), Failure> {
+    emit(&format!("{text}\n"))
+}
+
+/// Prints `value` as one pretty JSON document.
+pub fn emit_json<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(Failure::runtime)?;
+    emit_line(&text)
+}
+
+/// Prints `value` as one compact JSON line (for arrays and samples of a stream).
+pub fn emit_json_line<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string(value).map_err(Failure::runtime)?;
+    emit_line(&text)
+}
+
+/// Whether output may be coloured: stdout is a terminal and `NO_COLOR` is unset
+/// (or empty, as <https://no-color.org> says).
+pub fn colour_enabled() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && std::io::stdout().is_terminal()
+}
+
+/// `text` in bold when colour is enabled.
+pub fn bold(text: &str, colour: bool) -> String {
+    if colour {
+        format!("\x1b[1m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The width to fit output into: `COLUMNS` when set (as ps does), else the terminal's
+/// width, else none (output to a pipe or file is not cut).
+pub fn terminal_width() -> Option<usize> {
+    if let Some(cols) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+    {
+        return Some(cols);
+    }
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
+}
+
+/// `text` cut to at most `width` characters.
+pub fn truncate(text: &str, width: usize) -> String {
+    match text.char_indices().nth(width) {
+        Some((i, _)) => text[..i].to_string(),
+        None => text.to_string(),
+    }
+}
+
+/// `text` cut to the terminal width, when there is one.
+pub fn fit(text: &str) -> String {
+    match terminal_width() {
+        Some(w) => truncate(text, w),
+        None => text.to_string(),
+    }
+}
