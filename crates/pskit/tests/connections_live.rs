@@ -1,16 +1,21 @@
 //! `net_connections` under churn and without privileges, on the live machine:
 //! sockets opened and closed during the dump, processes holding sockets exiting during
-//! the fd walk, and other users' fd directories closed to an unprivileged caller.
+//! the fd walk, and other users' fd directories closed to an unprivileged caller (checked
+//! against psutil 7.2.2 run as that same user).
 
+use std::collections::BTreeSet;
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use pskit::{ConnectionKind, Process};
+
+mod common;
 
 /// Opens and closes loopback TCP pairs, UDP and UNIX sockets, and starts short-lived
 /// children that inherit a socket and exit, until `stop`.
@@ -97,6 +102,36 @@ fn helper_print_connections_as_seen_by_this_user() {
     println!("PSKIT-JSON {doc}");
 }
 
+/// Runs `program args` as the unprivileged user from `/` and returns its stdout.
+fn run_as_user(program: &Path, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .uid(unprivileged_uid())
+        .gid(65534)
+        .current_dir("/")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{} failed: {stdout}\n{}",
+        program.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// A row as canonical JSON; UNIX paths with whitespace blanked (psutil gives '').
+fn canonical(mut row: serde_json::Value) -> String {
+    if row["laddr"]
+        .as_str()
+        .is_some_and(|s| s.chars().any(char::is_whitespace))
+    {
+        row["laddr"] = serde_json::Value::String(String::new());
+    }
+    row.to_string()
+}
+
 #[test]
 fn other_users_sockets_have_no_pid_and_fd_minus_one() {
     // SAFETY: geteuid has no preconditions.
@@ -107,36 +142,72 @@ fn other_users_sockets_have_no_pid_and_fd_minus_one() {
     );
     let root_listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let root_port = root_listener.local_addr().unwrap().port();
-    // The checkout may sit under a directory the user cannot enter: run a copy.
+    // The checkout may sit under a directory the user cannot enter: run copies.
     let dir = tempfile::tempdir().unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let bin = dir.path().join("connections_live");
     std::fs::copy(std::env::current_exe().unwrap(), &bin).unwrap();
     std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = Command::new(&bin)
-        .args([
-            "--ignored",
-            "--exact",
-            "helper_print_connections_as_seen_by_this_user",
-            "--nocapture",
-        ])
-        .uid(unprivileged_uid())
-        .gid(65534)
-        .current_dir("/")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "helper failed: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("PSKIT-JSON "))
-        .unwrap_or_else(|| panic!("no output from the helper: {stdout}"));
-    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    // psutil as the same user: the oracle starts as root (root's Python installation)
+    // and drops to the user once psutil is imported.
+    let uid = unprivileged_uid().to_string();
+    let psutil_as_user = || -> BTreeSet<String> {
+        let v = common::oracle(&["--as-uid".into(), uid.clone(), "conns".into(), "all".into()]);
+        v["system"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .cloned()
+            .map(canonical)
+            .collect()
+    };
+    let helper = || -> serde_json::Value {
+        let stdout = run_as_user(
+            &bin,
+            &[
+                "--ignored",
+                "--exact",
+                "helper_print_connections_as_seen_by_this_user",
+                "--nocapture",
+            ],
+        );
+        let json = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("PSKIT-JSON "))
+            .unwrap_or_else(|| panic!("no output from the helper: {stdout}"));
+        serde_json::from_str(json).unwrap()
+    };
+    // psutil run as the same user, bracketing pskit (the helper's own sockets aside),
+    // up to five times as in connections_parity.rs.
+    let mut last = None;
+    let mut v = serde_json::Value::Null;
+    for _ in 0..5 {
+        let a = psutil_as_user();
+        v = helper();
+        let b = psutil_as_user();
+        let p: BTreeSet<String> = v["all"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["pid"] != v["own_pid"])
+            .cloned()
+            .map(canonical)
+            .collect();
+        let missing: Vec<_> = a.intersection(&b).filter(|r| !p.contains(*r)).collect();
+        let extra: Vec<_> = p
+            .iter()
+            .filter(|r| !a.contains(*r) && !b.contains(*r))
+            .collect();
+        last = (!missing.is_empty() || !extra.is_empty())
+            .then(|| format!("as pskit-test: pskit misses {missing:?}, has extra {extra:?}"));
+        if last.is_none() {
+            break;
+        }
+    }
+    if let Some(diff) = last {
+        panic!("{diff}");
+    }
     assert_eq!(v["pid1"], "AccessDenied", "PID 1's fd directory is root's");
     let rows = v["all"].as_array().unwrap();
     let port_row = |port: &serde_json::Value| {

@@ -14,7 +14,8 @@ impl Process {
     /// descriptor; `pid` is this process's PID (psutil's `pconn` has no pid field).
     /// A process without sockets answers `[]` at once, zombies included.
     ///
-    /// `AccessDenied` when the fd directory is closed to the caller; `NoSuchProcess`
+    /// `AccessDenied` when the fd directory or its links are closed to the caller;
+    /// `NoSuchProcess`
     /// when the process is gone, checked after reading, as psutil.
     ///
     /// ```

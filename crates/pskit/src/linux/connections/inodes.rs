@@ -36,59 +36,66 @@ fn fd_dir_path(pid: u32, buf: &mut [u8; 24]) -> &[u8] {
 /// Buffers reused across every directory of a walk.
 pub(crate) struct Walker {
     dents: Vec<MaybeUninit<u8>>,
+    found: Vec<(i32, u64)>,
 }
 
 impl Walker {
     pub(crate) fn new() -> Walker {
         Walker {
             dents: vec![MaybeUninit::uninit(); 16 * 1024],
+            found: Vec::new(),
         }
     }
 
-    /// Calls `f(fd, inode)` for each socket descriptor of `pid`. Descriptors closed
-    /// during the walk, and links that cannot be read, are skipped (as psutil); failing
-    /// to open or list the directory is returned.
+    /// The (fd, inode) of each socket descriptor of `pid`. A descriptor closed during
+    /// the walk, or whose link is not one or too long, is skipped (as psutil); any other
+    /// failure, a denied link included, is returned for the whole process, which psutil
+    /// then leaves out (system-wide) or reports as AccessDenied (`Process`).
     pub(crate) fn sockets_of(
         &mut self,
         proc_dir: BorrowedFd<'_>,
         pid: u32,
-        mut f: impl FnMut(i32, u64),
-    ) -> io::Result<()> {
+    ) -> io::Result<&[(i32, u64)]> {
+        self.found.clear();
         let mut path = [0u8; 24];
         let dir = fs::open_dir_at(proc_dir, fd_dir_path(pid, &mut path))?;
         let mut link = [0u8; 40];
         let mut failed = None;
+        let found = &mut self.found;
         fs::for_each_entry_in(dir.as_fd(), &mut self.dents, |name| {
             let Some(fd) = crate::linux::parse::parse_u64(name.to_bytes()) else {
                 return;
             };
+            if failed.is_some() {
+                return;
+            }
             match fs::readlink_into(&dir, name, &mut link) {
                 Ok(target) => {
                     if let Some(inode) = socket_inode(target) {
-                        f(fd as i32, inode);
+                        found.push((fd as i32, inode));
                     }
                 }
-                Err(e) if is_vanished_or_denied(&e) || e.raw_os_error() == Some(libc::EINVAL) => {}
-                Err(e) => {
-                    if failed.is_none() {
-                        failed = Some(e);
-                    }
-                }
+                Err(e)
+                    if matches!(
+                        e.raw_os_error(),
+                        Some(libc::ENOENT | libc::ESRCH | libc::EINVAL | libc::ENAMETOOLONG)
+                    ) => {}
+                Err(e) => failed = Some(e),
             }
         })?;
-        failed.map_or(Ok(()), Err)
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(&self.found),
+        }
     }
 }
 
-/// The process or descriptor went away, or its owner's directory is closed to us.
+/// The process went away, or its fd directory or links are closed to us: psutil leaves
+/// such a process out of the system-wide owner map.
 pub(crate) fn is_vanished_or_denied(e: &io::Error) -> bool {
     matches!(
         e.raw_os_error(),
-        Some(libc::ENOENT)
-            | Some(libc::ESRCH)
-            | Some(libc::EACCES)
-            | Some(libc::EPERM)
-            | Some(libc::ENAMETOOLONG)
+        Some(libc::ENOENT | libc::ESRCH | libc::EACCES | libc::EPERM)
     )
 }
 
@@ -133,9 +140,14 @@ pub(crate) fn attribute(host: &HostState, sockets: &mut Sockets) -> Result<()> {
     let mut walker = Walker::new();
     let proc_dir = host.proc_dir()?;
     for pid in crate::linux::process::pids(host)? {
-        let walked = walker.sockets_of(proc_dir, pid, |fd, inode| {
+        let found = match walker.sockets_of(proc_dir, pid) {
+            Ok(found) => found,
+            Err(e) if is_vanished_or_denied(&e) => continue,
+            Err(e) => return Err(Error::io(host.proc_path(format!("{pid}/fd")), e)),
+        };
+        for &(fd, inode) in found {
             let Some(&row) = index.get(&inode) else {
-                return;
+                continue;
             };
             let owner = &mut owners[row];
             if pid > owner.0 {
@@ -146,11 +158,6 @@ pub(crate) fn attribute(host: &HostState, sockets: &mut Sockets) -> Result<()> {
                 }
                 owner.1 = owner.1.min(fd);
             }
-        });
-        match walked {
-            Ok(()) => {}
-            Err(e) if is_vanished_or_denied(&e) => {}
-            Err(e) => return Err(Error::io(host.proc_path(format!("{pid}/fd")), e)),
         }
     }
     for (conn, &(pid, fd)) in sockets.conns.iter_mut().zip(&owners) {
@@ -173,8 +180,12 @@ pub(crate) fn attribute(host: &HostState, sockets: &mut Sockets) -> Result<()> {
 
 /// The (inode, fd) pairs of `pid`'s socket descriptors, sorted.
 pub(crate) fn of_pid(proc_dir: BorrowedFd<'_>, pid: u32) -> io::Result<Vec<(u64, i32)>> {
-    let mut owned = Vec::new();
-    Walker::new().sockets_of(proc_dir, pid, |fd, inode| owned.push((inode, fd)))?;
+    let mut walker = Walker::new();
+    let mut owned: Vec<(u64, i32)> = walker
+        .sockets_of(proc_dir, pid)?
+        .iter()
+        .map(|&(fd, inode)| (inode, fd))
+        .collect();
     owned.sort_unstable();
     Ok(owned)
 }
