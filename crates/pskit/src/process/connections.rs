@@ -15,8 +15,7 @@ impl Process {
     /// A process without sockets answers `[]` at once, zombies included.
     ///
     /// `AccessDenied` when the fd directory or its links are closed to the caller;
-    /// `NoSuchProcess`
-    /// when the process is gone, checked after reading, as psutil.
+    /// `NoSuchProcess` when the process is gone, checked after reading, as psutil.
     ///
     /// ```
     /// use pskit::{ConnectionKind, Process};
