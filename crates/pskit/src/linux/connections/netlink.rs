@@ -4,7 +4,8 @@
 //! The messages are a few fixed C layouts, so they are encoded and decoded here by hand
 //! (about as long as the glue a netlink crate needs, and 1.4× cheaper per socket than
 //! netlink-packet-sock-diag in `perf-anchors.md`); the socket calls go through rustix.
-//! The parsers are pure functions of the received bytes, tested on captured answers.
+//! The parsers are pure functions of the received bytes, tested on answers laid out as
+//! the kernel sends them (whole, cut short, with errors) and on a live dump.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -33,7 +34,8 @@ const UDIAG_SHOW_NAME: u32 = 0x1;
 const IPPROTO_TCP: u8 = 6;
 const IPPROTO_UDP: u8 = 17;
 /// TCP states 1 (ESTABLISHED) to 12 (NEW_SYN_RECV, reported as SYN_RECV): what
-/// /proc/net/tcp lists. Bit 13 (BOUND_INACTIVE, Linux 6.9) is left out, as there.
+/// /proc/net/tcp lists. Bit 13 (TCP_BOUND_INACTIVE: bound-only sockets, recent kernels)
+/// is left out, as they are not listed there.
 const TCP_STATES: u32 = 0x1ffe;
 const ALL_STATES: u32 = u32::MAX;
 /// Larger than the biggest dump batch the kernel sends (32 KiB minus overhead).
