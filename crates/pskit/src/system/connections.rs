@@ -10,7 +10,9 @@
 //! - psutil returns a Python `set`, so sockets whose seven fields are equal (for example
 //!   many unbound UNIX sockets without a known owner) collapse into one row; pskit keeps
 //!   one row per socket (and per descriptor for UNIX sockets). As sets, the two agree.
-//! - a UNIX path containing a space is returned whole (psutil returns `''`).
+//! - a UNIX path containing a space is returned whole (psutil returns `''`); one
+//!   containing a newline too when read through netlink (/proc/net/unix, psutil's
+//!   source, cuts it at the newline).
 //! - a TCP state number unknown to psutil is skipped (psutil raises `KeyError`).
 
 use std::fmt;
