@@ -11,6 +11,7 @@
 //!
 //! Run everything with `bash bench/run.sh`.
 
+mod conns;
 mod floor;
 mod psutil;
 mod report;
@@ -92,6 +93,7 @@ fn main() {
     let result = parse_opts(&args[1..]).and_then(|o| match cmd.as_str() {
         "procscan" => procscan(&o),
         "uss" => uss(&o),
+        "conns" => conns::run(&o),
         "syscalls" => syscalls::run(&o.sleepers, &o.tools, o.json.as_deref()),
         "small" => small::run(o.rounds, o.reps, o.calls, o.json.as_deref()),
         "one" => one(&o.positional),

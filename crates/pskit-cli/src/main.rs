@@ -102,6 +102,8 @@ commands! {
     Iostat => iostat,
     /// Network interfaces: addresses, state and counters.
     Ifconfig => ifconfig,
+    /// Sockets with their owning processes, like netstat -antup.
+    Netstat => netstat,
     /// Temperatures, fans and battery.
     Sensors => sensors,
     /// Temperature sensors.

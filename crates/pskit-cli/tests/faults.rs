@@ -24,6 +24,7 @@ const SUBCOMMANDS: &[&str] = &[
     "disk-usage",
     "iostat",
     "ifconfig",
+    "netstat",
     "sensors",
     "temperatures",
     "fans",

@@ -13,6 +13,7 @@ pub mod iostat;
 pub mod iotop;
 pub mod killall;
 pub mod meminfo;
+pub mod netstat;
 pub mod nettop;
 pub mod pidof;
 pub mod pmap;

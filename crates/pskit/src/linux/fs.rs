@@ -84,6 +84,33 @@ pub(crate) fn readlink_at<P: Arg>(dir: impl AsFd, path: P) -> io::Result<Vec<u8>
     Ok(target.into_bytes())
 }
 
+/// Reads a symlink relative to `dir` into `buf` without allocating and returns its
+/// target, cut at `buf.len()` bytes when longer (enough to recognise `socket:[N]`).
+pub(crate) fn readlink_into<P: Arg>(dir: impl AsFd, path: P, buf: &mut [u8]) -> io::Result<&[u8]> {
+    let n = rustix::fs::readlinkat_raw(dir, path, &mut *buf)?;
+    Ok(&buf[..n])
+}
+
+/// Hands each entry name of the open directory `dir` (`.` and `..` excluded) to `f`,
+/// reading with getdents64 into the caller's reusable `buf`: no allocation per
+/// directory, for walks over many small directories such as every /proc/PID/fd.
+pub(crate) fn for_each_entry_in(
+    dir: rustix::fd::BorrowedFd<'_>,
+    buf: &mut [std::mem::MaybeUninit<u8>],
+    mut f: impl FnMut(&std::ffi::CStr),
+) -> io::Result<()> {
+    let mut d = rustix::fs::RawDir::new(dir, buf);
+    while let Some(entry) = d.next() {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name.to_bytes() == b"." || name.to_bytes() == b".." {
+            continue;
+        }
+        f(name);
+    }
+    Ok(())
+}
+
 /// Names of the entries of an open directory, `.` and `..` excluded, handed to `f` as
 /// raw bytes. Stops early if `f` returns an error.
 pub(crate) fn for_each_entry(

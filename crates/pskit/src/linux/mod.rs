@@ -4,6 +4,7 @@
 //! tested with fixtures); `fs` opens files relative to a [`crate::Host`]'s roots; the other
 //! modules join the two for each resource.
 
+pub(crate) mod connections;
 pub(crate) mod fs;
 pub(crate) mod host;
 pub(crate) mod parse;

@@ -1,5 +1,6 @@
 //! Processes: psutil's `Process` class and its module-level helpers.
 
+mod connections;
 mod control;
 mod info;
 mod oneshot;

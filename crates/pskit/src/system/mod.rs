@@ -20,6 +20,7 @@
 //! | `disk_io_counters(perdisk, nowrap)` | [`disk_io_counters`], [`disk_io_counters_perdisk`] |
 //! | `net_io_counters(pernic, nowrap)` | [`net_io_counters`], [`net_io_counters_pernic`] |
 //! | `net_if_addrs()`, `net_if_stats()` | [`net_if_addrs`], [`net_if_stats`] |
+//! | `net_connections(kind)` | [`net_connections`] → [`Connection`]; also [`crate::Host::net_connections_without_pids`] |
 //! | `sensors_temperatures(fahrenheit)`, `sensors_fans()`, `sensors_battery()` | same names |
 //! | `boot_time()`, `users()` | same names |
 //! | `_common.wrap_numbers` | [`WrapCorrector`] |
@@ -40,6 +41,7 @@
 //! ```
 
 pub mod cgroup;
+pub mod connections;
 pub mod constants;
 pub mod cpu;
 pub mod disk;
@@ -50,6 +52,10 @@ pub mod users;
 pub mod wrap;
 
 pub use cgroup::{cgroup_cpu, cgroup_memory, cpu_count_usable, CgroupCpu, CgroupMemory};
+pub use connections::{
+    net_connections, Connection, ConnectionAddress, ConnectionKind, AF_UNIX, SOCK_DGRAM,
+    SOCK_SEQPACKET, SOCK_STREAM,
+};
 pub use constants::*;
 pub use cpu::{
     boot_time, cpu_count, cpu_count_physical, cpu_freq, cpu_freq_percpu, cpu_info, cpu_percent,

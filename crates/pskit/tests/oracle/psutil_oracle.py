@@ -5,8 +5,14 @@ in pskit's wire format: namedtuples as objects, enums as their values, OS string
 text when they are valid UTF-8 and as byte arrays otherwise. A method that raises is
 recorded as {"__error__": "<ExceptionClass>"}.
 
-usage: psutil_oracle.py procs [PID ...]      per-process getters
+usage: psutil_oracle.py [--as-uid UID] COMMAND ...
+       (--as-uid: started as root, drop to UID, group nogroup, once psutil is imported,
+       so that psutil sees /proc as that user while root's Python installation is used)
+       psutil_oracle.py procs [PID ...]      per-process getters
        psutil_oracle.py rlimits PID          every RLIMIT_* of one process
+       psutil_oracle.py conns KIND [PID ...] net_connections(KIND) system-wide, and
+                                             Process(PID).net_connections(KIND) for each
+                                             PID (its pconn rows get "pid": PID)
 """
 import enum
 import json
@@ -87,8 +93,28 @@ def rlimits(pid):
     return out
 
 
+def conns(kind, pids):
+    doc = {"system": wire(psutil.net_connections(kind)), "procs": {}}
+    for pid in pids:
+        try:
+            rows = [dict(wire(c), pid=pid) for c in psutil.Process(pid).net_connections(kind)]
+        except psutil.Error as e:
+            rows = {"__error__": type(e).__name__}
+        doc["procs"][str(pid)] = rows
+    return doc
+
+
 def main():
+    if sys.argv[1] == "--as-uid":
+        uid = int(sys.argv[2])
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(uid)
+        del sys.argv[1:3]
     cmd = sys.argv[1]
+    if cmd == "conns":
+        json.dump(conns(sys.argv[2], [int(a) for a in sys.argv[3:]]), sys.stdout)
+        return
     args = [int(a) for a in sys.argv[2:]]
     if cmd == "procs":
         doc = procs(args or psutil.pids())
