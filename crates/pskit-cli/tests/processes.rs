@@ -190,7 +190,14 @@ fn procsmem_shows_uss_for_the_child() {
         .unwrap()
         .memory_full_info()
         .unwrap();
-    assert_eq!(row[2], full.uss.to_string());
+    // USS moves while the child finishes starting and whenever a process sharing its
+    // pages exits (a shared page turns private): the same value within 10%.
+    let shown: u64 = row[2].parse().unwrap();
+    assert!(
+        shown.abs_diff(full.uss) * 10 <= full.uss,
+        "procsmem USS {shown}, library {}",
+        full.uss
+    );
     assert_eq!(row[6], s.exe.to_str().unwrap());
     let uss: Vec<u64> = text
         .lines()
