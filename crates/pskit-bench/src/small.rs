@@ -2,9 +2,9 @@
 //! and with the raw floor (open + read to EOF + close of each function's source file
 //! into a reused buffer, no parsing; getifaddrs + freeifaddrs for `net_if_addrs`).
 //!
-//! Each round times a batch of `calls` calls of every function for the floor, then
-//! pskit, then psutil (one interpreter per round), in that fixed order; the table shows
-//! the median over rounds × reps of µs per call.
+//! Each round times, function by function, batches of `calls` calls of the floor and
+//! of pskit alternately, then psutil (one interpreter per round); the table shows the
+//! median (and minimum) over rounds × reps of µs per call.
 
 use std::collections::BTreeMap;
 use std::ffi::CString;
@@ -37,14 +37,11 @@ pub fn run(rounds: usize, reps: usize, calls: usize, json: Option<&str>) -> Resu
     let mut floor = Floor::new()?;
     let mut t = Timings::new();
     for round in 0..rounds {
+        // Floor and pskit alternate batch by batch, so both see the same machine.
         for f in FUNCS {
             for _ in 0..reps {
                 let s = time_batch(calls, || floor.call(f))?;
                 t.entry((f.to_string(), "floor")).or_default().push(s);
-            }
-        }
-        for f in FUNCS {
-            for _ in 0..reps {
                 let s = time_batch(calls, || pskit_call(f))?;
                 t.entry((f.to_string(), "pskit")).or_default().push(s);
             }

@@ -46,38 +46,34 @@ pub(crate) fn parse_i64(bytes: &[u8]) -> Option<i64> {
 /// returns how many there were, or `None` on any other byte, on a number that does
 /// not fit in u64, or on more numbers than `out` holds.
 pub(crate) fn numbers_into(bytes: &[u8], out: &mut [u64]) -> Option<usize> {
-    let mut n = 0;
-    let mut v: u64 = 0;
-    let mut start: Option<usize> = None;
-    let mut end_number = |v: u64, start: usize, end: usize| -> Option<()> {
+    let (mut n, mut i, len) = (0, 0, bytes.len());
+    loop {
+        while i < len && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == len {
+            return Some(n);
+        }
+        let start = i;
+        let mut v: u64 = 0;
+        while i < len {
+            let d = bytes[i].wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+        }
+        if i == start || (i < len && !bytes[i].is_ascii_whitespace()) {
+            return None; // a byte that is neither a digit nor a separator
+        }
         // Up to 19 digits cannot overflow; longer ones are checked.
-        let v = if end - start > 19 {
-            parse_u64(&bytes[start..end])?
-        } else {
-            v
-        };
+        if i - start > 19 {
+            v = parse_u64(&bytes[start..i])?;
+        }
         *out.get_mut(n)? = v;
         n += 1;
-        Some(())
-    };
-    for (i, &b) in bytes.iter().enumerate() {
-        let d = b.wrapping_sub(b'0');
-        if d <= 9 {
-            v = v.wrapping_mul(10).wrapping_add(u64::from(d));
-            start.get_or_insert(i);
-        } else if b.is_ascii_whitespace() {
-            if let Some(s) = start.take() {
-                end_number(v, s, i)?;
-                v = 0;
-            }
-        } else {
-            return None;
-        }
     }
-    if let Some(s) = start {
-        end_number(v, s, bytes.len())?;
-    }
-    Some(n)
 }
 
 /// Splits on runs of ASCII whitespace (one pass, no empty fields).
