@@ -4,7 +4,7 @@
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
@@ -24,14 +24,29 @@ struct RelPath {
 impl RelPath {
     fn new(pid: u32, file: &str) -> RelPath {
         let mut buf = [0u8; 96];
-        let len = {
-            let mut cur = io::Cursor::new(&mut buf[..]);
-            // 10 digits + '/' + at most 84 bytes of file name; longer names are cut,
-            // which then fails to open with a clear error.
-            let _ = write!(cur, "{pid}/{file}");
-            cur.position() as usize
-        };
-        RelPath { buf, len }
+        // The PID's digits, written backwards from the end of a 10-byte field.
+        let mut digits = [0u8; 10];
+        let mut start = digits.len();
+        let mut v = pid;
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        let pid_len = digits.len() - start;
+        buf[..pid_len].copy_from_slice(&digits[start..]);
+        buf[pid_len] = b'/';
+        // At most 85 bytes of file name; a longer one is cut, which then fails to open
+        // with a clear error.
+        let name = &file.as_bytes()[..file.len().min(buf.len() - pid_len - 1)];
+        buf[pid_len + 1..pid_len + 1 + name.len()].copy_from_slice(name);
+        RelPath {
+            buf,
+            len: pid_len + 1 + name.len(),
+        }
     }
 
     fn bytes(&self) -> &[u8] {
@@ -177,8 +192,13 @@ impl<'h> Snapshot<'h> {
         if let Some(s) = self.status.get() {
             return Ok(s);
         }
-        let s = self.read("status", ReadMode::Record, |data| Ok(data.to_vec()))?;
-        Ok(self.status.get_or_init(|| s))
+        // Read straight into the buffer the snapshot keeps (no copy from the scratch).
+        let dir = self.host.proc_dir()?;
+        let rel = RelPath::new(self.pid, "status");
+        let mut data = Vec::with_capacity(4096);
+        fs::read_at(dir, rel.bytes(), &mut data, ReadMode::Record)
+            .map_err(|e| self.map_err("status", e))?;
+        Ok(self.status.get_or_init(|| data))
     }
 
     fn status(&self) -> Result<status::Status> {
