@@ -128,29 +128,18 @@ fn sample(tool: &str, t: &mut Targets) -> Result<usize, String> {
 fn psutil_samples(reps: usize, t: &Targets, k: usize, round: usize) -> Result<Vec<Sample>, String> {
     let script =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/psutil_conns.py");
-    let out = Command::new(crate::psutil::python())
-        .arg(script)
-        .args([reps, t.holders.server as usize, t.holders.one as usize].map(|v| v.to_string()))
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run the psutil helper: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("psutil helper failed: {}", out.status));
-    }
-    let mut v = Vec::new();
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let j: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| format!("{line:?}: {e}"))?;
-        v.push(Sample {
+    let args = [reps, t.holders.server as usize, t.holders.one as usize].map(|v| v.to_string());
+    Ok(crate::psutil::json_lines(&script, &args)?
+        .iter()
+        .map(|j| Sample {
             bench: "conns",
             sleepers: k,
             round,
             tool: j["tool"].as_str().unwrap_or("?").to_string(),
             secs: j["secs"].as_f64().unwrap_or(f64::NAN),
             procs: j["socks"].as_u64().unwrap_or(0) as usize,
-        });
-    }
-    Ok(v)
+        })
+        .collect())
 }
 
 /// `pskit-bench conns`.

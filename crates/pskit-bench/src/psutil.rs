@@ -48,29 +48,39 @@ pub fn check() -> Result<String, String> {
     Ok(v)
 }
 
-/// Runs `psutil_scan.py MODE REPS` once and returns its samples (the first call,
-/// then `reps` steady ones).
-pub fn run(mode: &str, reps: usize) -> Result<Vec<PySample>, String> {
+/// Runs a Python helper script with `args` and returns its stdout's JSON lines.
+pub fn json_lines(
+    script: &std::path::Path,
+    args: &[String],
+) -> Result<Vec<serde_json::Value>, String> {
     let out = Command::new(python())
-        .arg(script())
-        .arg(mode)
-        .arg(reps.to_string())
+        .arg(script)
+        .args(args)
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("cannot run the psutil helper: {e}"))?;
+        .map_err(|e| format!("cannot run the psutil helper {}: {e}", script.display()))?;
     if !out.status.success() {
         return Err(format!("psutil helper failed: {}", out.status));
     }
-    let mut v = Vec::new();
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let j: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| format!("bad helper line {line:?}: {e}"))?;
-        v.push(PySample {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).map_err(|e| format!("bad helper line {line:?}: {e}"))
+        })
+        .collect()
+}
+
+/// Runs `psutil_scan.py MODE REPS` once and returns its samples (the first call,
+/// then `reps` steady ones).
+pub fn run(mode: &str, reps: usize) -> Result<Vec<PySample>, String> {
+    let v: Vec<PySample> = json_lines(&script(), &[mode.to_string(), reps.to_string()])?
+        .iter()
+        .map(|j| PySample {
             tool: j["tool"].as_str().unwrap_or("?").to_string(),
             secs: j["secs"].as_f64().unwrap_or(f64::NAN),
             procs: j["procs"].as_u64().unwrap_or(0) as usize,
-        });
-    }
+        })
+        .collect();
     if v.len() != reps + 1 {
         return Err(format!(
             "psutil helper printed {} samples, expected {}",

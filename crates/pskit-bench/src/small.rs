@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::hint::black_box;
-use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use crate::psutil;
@@ -173,23 +172,15 @@ fn ifaddrs_count() -> Result<usize, String> {
 
 /// One interpreter timing `reps` batches of `calls` calls of every function.
 fn psutil_round(reps: usize, calls: usize) -> Result<Vec<(String, f64)>, String> {
-    let out = Command::new(psutil::python())
-        .arg(psutil::script())
-        .args(["small", &reps.to_string(), &calls.to_string()])
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run the psutil helper: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("psutil helper failed: {}", out.status));
-    }
-    let mut v = Vec::new();
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let j: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| format!("bad helper line {line:?}: {e}"))?;
-        let f = j["func"].as_str().ok_or("helper line without func")?;
-        let secs = j["secs"].as_f64().ok_or("helper line without secs")?;
-        v.push((f.to_string(), secs / calls as f64));
-    }
+    let args = ["small".to_string(), reps.to_string(), calls.to_string()];
+    let v = psutil::json_lines(&psutil::script(), &args)?
+        .iter()
+        .map(|j| {
+            let f = j["func"].as_str().ok_or("helper line without func")?;
+            let secs = j["secs"].as_f64().ok_or("helper line without secs")?;
+            Ok((f.to_string(), secs / calls as f64))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     if v.len() != FUNCS.len() * reps {
         return Err(format!(
             "psutil helper printed {} samples, expected {}",

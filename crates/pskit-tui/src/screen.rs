@@ -113,6 +113,24 @@ pub struct Column {
     pub drop_rank: u8,
 }
 
+impl Column {
+    /// A column (usable in `const` tables).
+    ///
+    /// ```
+    /// use pskit_tui::format::Align;
+    /// const PID: pskit_tui::screen::Column = pskit_tui::screen::Column::new("PID", 7, Align::Right, 0);
+    /// assert_eq!(PID.width, 7);
+    /// ```
+    pub const fn new(title: &'static str, width: usize, align: Align, drop_rank: u8) -> Column {
+        Column {
+            title,
+            width,
+            align,
+            drop_rank,
+        }
+    }
+}
+
 /// Columns laid out for a width: some dropped when it is short, the flexible column
 /// (if any) taking the rest.
 ///

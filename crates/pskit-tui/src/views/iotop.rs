@@ -209,21 +209,12 @@ impl View for IotopView {
     }
 }
 
-const fn col(title: &'static str, width: usize, align: Align, drop_rank: u8) -> Column {
-    Column {
-        title,
-        width,
-        align,
-        drop_rank,
-    }
-}
-
 const COLUMNS: [Column; 5] = [
-    col("PID", 7, Align::Right, 0),
-    col("USER", 9, Align::Left, 2),
-    col("DISK READ", 10, Align::Right, 0),
-    col("DISK WRITE", 10, Align::Right, 1),
-    col("COMMAND", 7, Align::Left, 0),
+    Column::new("PID", 7, Align::Right, 0),
+    Column::new("USER", 9, Align::Left, 2),
+    Column::new("DISK READ", 10, Align::Right, 0),
+    Column::new("DISK WRITE", 10, Align::Right, 1),
+    Column::new("COMMAND", 7, Align::Left, 0),
 ];
 const COMMAND_COLUMN: usize = 4;
 

@@ -169,23 +169,14 @@ impl View for NettopView {
     }
 }
 
-const fn col(title: &'static str, width: usize, align: Align, drop_rank: u8) -> Column {
-    Column {
-        title,
-        width,
-        align,
-        drop_rank,
-    }
-}
-
 const COLUMNS: [Column; 7] = [
-    col("NIC", 10, Align::Left, 0),
-    col("SENT/s", 9, Align::Right, 0),
-    col("RECV/s", 9, Align::Right, 0),
-    col("PKTS OUT/s", 10, Align::Right, 2),
-    col("PKTS IN/s", 10, Align::Right, 2),
-    col("SENT", 8, Align::Right, 1),
-    col("RECV", 8, Align::Right, 1),
+    Column::new("NIC", 10, Align::Left, 0),
+    Column::new("SENT/s", 9, Align::Right, 0),
+    Column::new("RECV/s", 9, Align::Right, 0),
+    Column::new("PKTS OUT/s", 10, Align::Right, 2),
+    Column::new("PKTS IN/s", 10, Align::Right, 2),
+    Column::new("SENT", 8, Align::Right, 1),
+    Column::new("RECV", 8, Align::Right, 1),
 ];
 
 /// A `nettop` sample as shown in `width` columns.

@@ -99,26 +99,17 @@ impl TopSort {
     }
 }
 
-const fn col(title: &'static str, width: usize, align: Align, drop_rank: u8) -> Column {
-    Column {
-        title,
-        width,
-        align,
-        drop_rank,
-    }
-}
-
 /// The process table's columns, in [`TopSort`] order.
 const COLUMNS: [Column; 9] = [
-    col("PID", 7, Align::Right, 0),
-    col("USER", 9, Align::Left, 4),
-    col("NI", 3, Align::Right, 7),
-    col("VIRT", 6, Align::Right, 6),
-    col("RES", 6, Align::Right, 3),
-    col("CPU%", 5, Align::Right, 0),
-    col("MEM%", 5, Align::Right, 2),
-    col("TIME+", 9, Align::Right, 5),
-    col("NAME", 6, Align::Left, 0),
+    Column::new("PID", 7, Align::Right, 0),
+    Column::new("USER", 9, Align::Left, 4),
+    Column::new("NI", 3, Align::Right, 7),
+    Column::new("VIRT", 6, Align::Right, 6),
+    Column::new("RES", 6, Align::Right, 3),
+    Column::new("CPU%", 5, Align::Right, 0),
+    Column::new("MEM%", 5, Align::Right, 2),
+    Column::new("TIME+", 9, Align::Right, 5),
+    Column::new("NAME", 6, Align::Left, 0),
 ];
 const NAME_COLUMN: usize = 8;
 
