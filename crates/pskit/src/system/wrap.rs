@@ -230,7 +230,10 @@ pub(crate) fn shared(source: Source, root: &std::path::Path) -> std::sync::Arc<W
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|p| p.into_inner());
-    if let Some((_, _, w)) = all.iter().find(|(s, r, _)| *s == source && r == root) {
+    if let Some((_, _, w)) = all
+        .iter()
+        .find(|(s, r, _)| *s == source && r.as_os_str() == root.as_os_str())
+    {
         return w.clone();
     }
     let w = std::sync::Arc::new(WrapCorrector::new());
