@@ -491,3 +491,42 @@ fn serialized_names_are_psutils() {
     let back: pskit::VirtualMemory = serde_json::from_value(v).unwrap();
     assert_eq!(back, h.virtual_memory().unwrap());
 }
+
+// ------------------------------------------------------------------ kept descriptors
+
+/// The local host keeps /proc/stat, meminfo, diskstats and net/dev open and re-reads them
+/// at offset 0; a relocated root of plain files is opened on every read, so a fixture
+/// changed between two calls is seen changed.
+#[test]
+fn a_relocated_root_is_reread_on_every_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let meminfo = |total: u64| {
+        format!("MemTotal: {total} kB\nMemFree: 100 kB\nMemAvailable: 200 kB\nBuffers: 0 kB\nCached: 0 kB\n")
+    };
+    std::fs::write(dir.path().join("meminfo"), meminfo(1000)).unwrap();
+    let h = Host::with_roots(dir.path(), dir.path().join("sys"));
+    assert_eq!(h.virtual_memory().unwrap().total, 1000 * KB);
+    std::fs::write(dir.path().join("meminfo"), meminfo(2000)).unwrap();
+    assert_eq!(h.virtual_memory().unwrap().total, 2000 * KB);
+}
+
+#[test]
+fn kept_descriptors_give_fresh_values() {
+    let h = Host::local();
+    // CPU time moves on while this thread spins.
+    let before = h.cpu_times().unwrap();
+    let t0 = std::time::Instant::now();
+    while t0.elapsed() < std::time::Duration::from_millis(200) {
+        std::hint::black_box(0u64.wrapping_add(1));
+    }
+    let after = h.cpu_times().unwrap();
+    assert!(after.user + after.system > before.user + before.system);
+    // Loopback counters follow traffic this test sends.
+    let lo = |h: &Host| h.net_io_counters_pernic(false).unwrap()["lo"].packets_sent;
+    let sent = lo(&h);
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for _ in 0..10 {
+        sock.send_to(b"x", sock.local_addr().unwrap()).unwrap();
+    }
+    assert!(lo(&h) >= sent + 10);
+}

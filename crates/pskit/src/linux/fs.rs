@@ -54,6 +54,33 @@ pub(crate) fn read_fd(fd: impl AsFd, buf: &mut Vec<u8>, mode: ReadMode) -> io::R
     }
 }
 
+/// Reads the whole of an already open file from offset 0 into `buf` (cleared first)
+/// with positioned reads, so one descriptor serves any number of readers. A /proc seq
+/// file read at offset 0 regenerates its content: each call sees fresh values.
+pub(crate) fn pread_from_start(fd: impl AsFd, buf: &mut Vec<u8>, mode: ReadMode) -> io::Result<()> {
+    buf.clear();
+    if buf.capacity() < 4096 {
+        buf.reserve(4096);
+    }
+    loop {
+        if buf.len() == buf.capacity() {
+            buf.reserve(buf.capacity());
+        }
+        let space = buf.capacity() - buf.len();
+        let offset = buf.len() as u64;
+        let n = loop {
+            match rustix::io::pread(fd.as_fd(), rustix::buffer::spare_capacity(buf), offset) {
+                Ok(n) => break n,
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        };
+        if n == 0 || (mode == ReadMode::Record && n < space) {
+            return Ok(());
+        }
+    }
+}
+
 /// Opens and reads `path` relative to `dir` into `buf`.
 pub(crate) fn read_at<P: Arg>(
     dir: impl AsFd,

@@ -1,6 +1,6 @@
 //! /proc/diskstats.
 
-use super::{fields, lines, numbers_into, parse_u64};
+use super::{fields, lines, numbers_prefix, parse_u64};
 
 /// Sector size the kernel uses for the counts in /proc/diskstats, whatever the device's
 /// real sector size (see Documentation/block/stat.rst).
@@ -22,15 +22,16 @@ pub(crate) fn diskstats_line(line: &[u8]) -> Option<DiskRow<'_>> {
     let mut head = fields(line);
     let (_, _, name) = (head.next()?, head.next()?, head.next()?);
     let after_name = name.as_ptr() as usize + name.len() - line.as_ptr() as usize;
-    let mut c = [0u64; 17];
-    let n = match numbers_into(&line[after_name..], &mut c) {
-        Some(n) if !name.iter().all(u8::is_ascii_digit) => n,
+    // Only the first 10 counters are used; later columns are left unparsed.
+    let mut c = [0u64; 10];
+    let (n, more) = match numbers_prefix(&line[after_name..], &mut c) {
+        Some(r) if !name.iter().all(u8::is_ascii_digit) => r,
         // A numeric third field: Linux 2.4's `major minor blocks name` layout.
         _ => return diskstats_line_24(line),
     };
-    match n {
+    match (n, more) {
         // 11 counters (2.6 to 4.17), 15 (4.18+: discards), 17 (5.5+: flushes).
-        11 | 15..=17 => Some((
+        (10, true) => Some((
             name,
             [
                 c[0],
@@ -45,7 +46,7 @@ pub(crate) fn diskstats_line(line: &[u8]) -> Option<DiskRow<'_>> {
             ],
         )),
         // Linux 2.6 partition lines: reads rsect writes wsect, no times.
-        4 => Some((
+        (4, false) => Some((
             name,
             [
                 c[0],

@@ -46,13 +46,25 @@ pub(crate) fn parse_i64(bytes: &[u8]) -> Option<i64> {
 /// returns how many there were, or `None` on any other byte, on a number that does
 /// not fit in u64, or on more numbers than `out` holds.
 pub(crate) fn numbers_into(bytes: &[u8], out: &mut [u64]) -> Option<usize> {
+    match numbers_prefix(bytes, out)? {
+        (n, false) => Some(n),
+        (_, true) => None,
+    }
+}
+
+/// Like [`numbers_into`] but stops once `out` is full: returns how many numbers were
+/// parsed and whether more text follows them (left unread).
+pub(crate) fn numbers_prefix(bytes: &[u8], out: &mut [u64]) -> Option<(usize, bool)> {
     let (mut n, mut i, len) = (0, 0, bytes.len());
     loop {
         while i < len && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
         if i == len {
-            return Some(n);
+            return Some((n, false));
+        }
+        if n == out.len() {
+            return Some((n, true));
         }
         let start = i;
         let mut v: u64 = 0;
@@ -71,7 +83,7 @@ pub(crate) fn numbers_into(bytes: &[u8], out: &mut [u64]) -> Option<usize> {
         if i - start > 19 {
             v = parse_u64(&bytes[start..i])?;
         }
-        *out.get_mut(n)? = v;
+        out[n] = v;
         n += 1;
     }
 }
@@ -135,6 +147,11 @@ mod tests {
         assert_eq!(numbers_into(b"1 2 3 4 5", &mut out), None);
         assert_eq!(numbers_into(b"18446744073709551616", &mut out), None);
         assert_eq!(numbers_into(b"-1", &mut out), None);
+        let mut two = [0u64; 2];
+        assert_eq!(numbers_prefix(b"7 8 9 junk", &mut two), Some((2, true)));
+        assert_eq!(two, [7, 8]);
+        assert_eq!(numbers_prefix(b" 7 8 ", &mut two), Some((2, false)));
+        assert_eq!(numbers_prefix(b"7 x", &mut two), None);
     }
 
     #[test]
