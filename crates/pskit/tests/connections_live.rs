@@ -17,6 +17,10 @@ use pskit::{ConnectionKind, Process};
 
 mod common;
 
+/// Held by the churn test and by the comparison with psutil: sockets the churn thread
+/// opens and closes between psutil's two reads would otherwise count as differences.
+static MACHINE_SOCKETS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Opens and closes loopback TCP pairs, UDP and UNIX sockets, and starts short-lived
 /// children that inherit a socket and exit, until `stop`.
 fn churn(stop: Arc<AtomicBool>) -> std::thread::JoinHandle<usize> {
@@ -52,6 +56,7 @@ fn churn(stop: Arc<AtomicBool>) -> std::thread::JoinHandle<usize> {
 
 #[test]
 fn sockets_and_processes_coming_and_going_never_fail_a_listing() {
+    let _quiet = MACHINE_SOCKETS.lock().unwrap_or_else(|p| p.into_inner());
     let stop = Arc::new(AtomicBool::new(false));
     let worker = churn(stop.clone());
     let me = Process::current().unwrap();
@@ -134,6 +139,7 @@ fn canonical(mut row: serde_json::Value) -> String {
 
 #[test]
 fn other_users_sockets_have_no_pid_and_fd_minus_one() {
+    let _quiet = MACHINE_SOCKETS.lock().unwrap_or_else(|p| p.into_inner());
     // SAFETY: geteuid has no preconditions.
     assert_eq!(
         unsafe { libc::geteuid() },
