@@ -10,10 +10,13 @@ use std::path::{Path, PathBuf};
 
 use super::fs::{self, ReadMode};
 use super::host::is_not_found;
-use super::parse::{cmdline, pid_files, smaps, stat, status};
+use super::parse::{cmdline, pid_files, stat, status};
 use super::{syscalls, users, HostState};
 use crate::process::types::*;
 use crate::{Error, Result};
+
+mod files;
+mod memory;
 
 /// Builds `PID/file` relative paths on the stack.
 struct RelPath {
@@ -459,371 +462,6 @@ impl<'h> Snapshot<'h> {
             Ok(cpus)
         })
     }
-
-    // ---- memory -------------------------------------------------------------------
-
-    pub(crate) fn memory_info(&self) -> Result<MemoryInfo> {
-        let m = self.statm()?;
-        let p = self.host.page_size;
-        Ok(MemoryInfo {
-            vms: m[0] * p,
-            rss: m[1] * p,
-            shared: m[2] * p,
-            text: m[3] * p,
-            lib: m[4] * p,
-            data: m[5] * p,
-            dirty: m[6] * p,
-        })
-    }
-
-    pub(crate) fn memory_footprint(&self) -> Result<MemoryFootprint> {
-        let rollup = self.read("smaps_rollup", ReadMode::ToEof, |d| Ok(smaps::footprint(d)));
-        let f = match rollup {
-            Ok(f) => f,
-            // A live process without an address space (a kernel thread: smaps_rollup
-            // answers ESRCH) or a zombie (whose address space is gone): zeros, as
-            // psutil reports (its full smaps is empty).
-            Err(Error::ZombieProcess { .. }) => smaps::Footprint::default(),
-            Err(Error::Io { source, .. }) if source.raw_os_error() == Some(libc::ESRCH) => {
-                smaps::Footprint::default()
-            }
-            // No smaps_rollup (Linux < 4.14, or a fixture): sum the full smaps.
-            Err(Error::Io { .. }) => {
-                self.read("smaps", ReadMode::ToEof, |d| Ok(smaps::footprint(d)))?
-            }
-            Err(e) => return Err(e),
-        };
-        Ok(MemoryFootprint {
-            uss: f.uss,
-            pss: f.pss,
-            swap: f.swap,
-        })
-    }
-
-    pub(crate) fn memory_full_info(&self) -> Result<MemoryFullInfo> {
-        let m = self.memory_info()?;
-        // statm first: no pages at all means no address space (a kernel thread or a
-        // zombie), whose USS, PSS and swap are zero without reading smaps_rollup.
-        let f = if m.vms == 0 && m.rss == 0 {
-            MemoryFootprint::default()
-        } else {
-            self.memory_footprint()?
-        };
-        Ok(MemoryFullInfo {
-            rss: m.rss,
-            vms: m.vms,
-            shared: m.shared,
-            text: m.text,
-            lib: m.lib,
-            data: m.data,
-            dirty: m.dirty,
-            uss: f.uss,
-            pss: f.pss,
-            swap: f.swap,
-        })
-    }
-
-    pub(crate) fn memory_info_ex(&self) -> Result<MemoryInfoEx> {
-        let s = self.status()?;
-        let z = |v: Option<u64>| v.unwrap_or(0);
-        Ok(MemoryInfoEx {
-            peak_rss: z(s.vm_hwm),
-            peak_vms: z(s.vm_peak),
-            rss_anon: z(s.rss_anon),
-            rss_file: z(s.rss_file),
-            rss_shmem: z(s.rss_shmem),
-            swap: z(s.vm_swap),
-            hugetlb: z(s.hugetlb),
-        })
-    }
-
-    pub(crate) fn page_faults(&self) -> Result<PageFaults> {
-        let s = self.stat()?;
-        Ok(PageFaults {
-            minor: s.minflt,
-            major: s.majflt,
-        })
-    }
-
-    fn smaps(&self) -> Result<Vec<smaps::Mapping>> {
-        let maps = self.read("smaps", ReadMode::ToEof, |d| Ok(smaps::parse_smaps(d)))?;
-        if maps.is_empty() {
-            self.fail_if_zombie()?;
-        }
-        Ok(maps)
-    }
-
-    fn map_path(raw: Vec<u8>) -> PathBuf {
-        if raw.is_empty() {
-            return PathBuf::from("[anon]");
-        }
-        const DELETED: &[u8] = b" (deleted)";
-        if raw.ends_with(DELETED) && !Path::new(std::ffi::OsStr::from_bytes(&raw)).exists() {
-            return PathBuf::from(OsString::from_vec(
-                raw[..raw.len() - DELETED.len()].to_vec(),
-            ));
-        }
-        PathBuf::from(OsString::from_vec(raw))
-    }
-
-    fn counters(m: &smaps::Mapping) -> MapCounters {
-        MapCounters {
-            rss: m.rss,
-            size: m.size,
-            pss: m.pss,
-            shared_clean: m.shared_clean,
-            shared_dirty: m.shared_dirty,
-            private_clean: m.private_clean,
-            private_dirty: m.private_dirty,
-            referenced: m.referenced,
-            anonymous: m.anonymous,
-            swap: m.swap,
-        }
-    }
-
-    pub(crate) fn memory_maps_ungrouped(&self) -> Result<Vec<MemoryMap>> {
-        Ok(self
-            .smaps()?
-            .into_iter()
-            .map(|m| {
-                let counters = Self::counters(&m);
-                MemoryMap {
-                    addr: m.addr,
-                    perms: m.perms,
-                    path: Self::map_path(m.path),
-                    counters,
-                }
-            })
-            .collect())
-    }
-
-    pub(crate) fn memory_maps(&self) -> Result<Vec<MemoryMapGrouped>> {
-        let mut out: Vec<MemoryMapGrouped> = Vec::new();
-        let mut index: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
-        for m in self.smaps()? {
-            let c = Self::counters(&m);
-            let path = Self::map_path(m.path);
-            match index.get(&path) {
-                Some(&i) => {
-                    let t = &mut out[i].counters;
-                    t.rss += c.rss;
-                    t.size += c.size;
-                    t.pss += c.pss;
-                    t.shared_clean += c.shared_clean;
-                    t.shared_dirty += c.shared_dirty;
-                    t.private_clean += c.private_clean;
-                    t.private_dirty += c.private_dirty;
-                    t.referenced += c.referenced;
-                    t.anonymous += c.anonymous;
-                    t.swap += c.swap;
-                }
-                None => {
-                    index.insert(path.clone(), out.len());
-                    out.push(MemoryMapGrouped { path, counters: c });
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    // ---- counters -----------------------------------------------------------------
-
-    pub(crate) fn io_counters(&self) -> Result<IoCounters> {
-        let v = self.read("io", ReadMode::Record, |d| {
-            if d.is_empty() {
-                return Err(self.parse_error("io", "empty file"));
-            }
-            pid_files::parse_io(d).ok_or_else(|| self.parse_error("io", "missing field"))
-        })?;
-        Ok(IoCounters {
-            read_chars: v[0],
-            write_chars: v[1],
-            read_count: v[2],
-            write_count: v[3],
-            read_bytes: v[4],
-            write_bytes: v[5],
-        })
-    }
-
-    pub(crate) fn num_ctx_switches(&self) -> Result<CtxSwitches> {
-        let s = self.status()?;
-        match (s.voluntary_ctxt_switches, s.nonvoluntary_ctxt_switches) {
-            (Some(voluntary), Some(involuntary)) => Ok(CtxSwitches {
-                voluntary,
-                involuntary,
-            }),
-            _ => Err(Error::NotSupported(
-                "status has no *_ctxt_switches lines (Linux < 2.6.23)".into(),
-            )),
-        }
-    }
-
-    pub(crate) fn num_threads(&self) -> Result<u64> {
-        Ok(self.stat()?.num_threads)
-    }
-
-    fn list_dir(&self, sub: &str) -> Result<Vec<u32>> {
-        let dir = self.host.proc_dir()?;
-        let rel = RelPath::new(self.pid, sub);
-        let fd = fs::open_dir_at(dir, rel.bytes()).map_err(|e| self.map_err(sub, e))?;
-        let mut out = Vec::new();
-        fs::for_each_entry(fd, |name, _| {
-            if let Some(n) = super::parse::parse_u64(name) {
-                out.push(n as u32);
-            }
-            Ok(())
-        })
-        .map_err(|e| self.map_err(sub, e))?;
-        Ok(out)
-    }
-
-    pub(crate) fn num_fds(&self) -> Result<usize> {
-        Ok(self.list_dir("fd")?.len())
-    }
-
-    pub(crate) fn threads(&self) -> Result<Vec<ThreadInfo>> {
-        let mut tids = self.list_dir("task")?;
-        tids.sort_unstable();
-        let mut out = Vec::with_capacity(tids.len());
-        for tid in tids {
-            let file = format!("task/{tid}/stat");
-            match self.read(&file, ReadMode::Record, |d| {
-                stat::parse_stat(d).map_err(|e| self.parse_error(&file, e.to_string()))
-            }) {
-                Ok(s) => out.push(ThreadInfo {
-                    id: tid,
-                    user_time: self.ticks(s.utime),
-                    system_time: self.ticks(s.stime),
-                    name: OsString::from_vec(s.comm),
-                }),
-                // The thread ended between listing and reading: skip it.
-                Err(Error::Io { .. }) => continue,
-                Err(e) if e.is_gone() => {
-                    if matches!(self.liveness(), Liveness::Gone) {
-                        return Err(e);
-                    }
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(out)
-    }
-
-    fn fd_entries(&self) -> Result<Vec<(i32, Vec<u8>)>> {
-        let dir = self.host.proc_dir()?;
-        let mut fds = self.list_dir("fd")?;
-        fds.sort_unstable();
-        let mut out = Vec::with_capacity(fds.len());
-        for fd in fds {
-            let rel = RelPath::new(self.pid, &format!("fd/{fd}"));
-            match fs::readlink_at(dir, rel.bytes()) {
-                Ok(t) => out.push((fd as i32, t)),
-                // Closed meanwhile, or a name too long to read: skip, as psutil.
-                Err(e)
-                    if matches!(
-                        e.raw_os_error(),
-                        Some(libc::ENOENT) | Some(libc::EINVAL) | Some(libc::ENAMETOOLONG)
-                    ) => {}
-                Err(e) => return Err(self.map_err("fd", e)),
-            }
-        }
-        Ok(out)
-    }
-
-    fn fdinfo(&self, fd: i32) -> Option<(u64, u32)> {
-        self.read(&format!("fdinfo/{fd}"), ReadMode::Record, |d| {
-            Ok(pid_files::parse_fdinfo(d))
-        })
-        .ok()
-        .flatten()
-    }
-
-    fn fd_stat(&self, fd: i32) -> Option<rustix::fs::Stat> {
-        let dir = self.host.proc_dir().ok()?;
-        let rel = RelPath::new(self.pid, &format!("fd/{fd}"));
-        rustix::fs::statat(dir, rel.bytes(), rustix::fs::AtFlags::empty()).ok()
-    }
-
-    pub(crate) fn open_files(&self) -> Result<Vec<OpenFile>> {
-        let mut out = Vec::new();
-        for (fd, target) in self.fd_entries()? {
-            if target.first() != Some(&b'/') {
-                continue;
-            }
-            let Some(st) = self.fd_stat(fd) else { continue };
-            if rustix::fs::FileType::from_raw_mode(st.st_mode) != rustix::fs::FileType::RegularFile
-            {
-                continue;
-            }
-            let Some((position, flags)) = self.fdinfo(fd) else {
-                continue;
-            };
-            out.push(OpenFile {
-                path: PathBuf::from(OsString::from_vec(target)),
-                fd,
-                position,
-                mode: file_mode(flags),
-                flags,
-            });
-        }
-        Ok(out)
-    }
-
-    pub(crate) fn open_descriptors(&self) -> Result<Vec<Descriptor>> {
-        use rustix::fs::FileType;
-        let mut out = Vec::new();
-        for (fd, target) in self.fd_entries()? {
-            let kind = if target.starts_with(b"socket:[") {
-                DescriptorKind::Socket
-            } else if target.starts_with(b"pipe:[") {
-                DescriptorKind::Pipe
-            } else if target.starts_with(b"anon_inode:") {
-                DescriptorKind::AnonInode
-            } else if target.starts_with(b"/dev/pts/")
-                || target.starts_with(b"/dev/tty")
-                || target == b"/dev/console"
-            {
-                DescriptorKind::Tty
-            } else {
-                match self.fd_stat(fd).map(|s| FileType::from_raw_mode(s.st_mode)) {
-                    Some(FileType::RegularFile) => DescriptorKind::File,
-                    Some(FileType::Directory) => DescriptorKind::Directory,
-                    Some(FileType::CharacterDevice) | Some(FileType::BlockDevice) => {
-                        DescriptorKind::Device
-                    }
-                    Some(FileType::Fifo) => DescriptorKind::Pipe,
-                    Some(FileType::Socket) => DescriptorKind::Socket,
-                    _ => DescriptorKind::Other,
-                }
-            };
-            let info = self.fdinfo(fd);
-            out.push(Descriptor {
-                fd,
-                kind,
-                target: PathBuf::from(OsString::from_vec(target)),
-                position: info.map(|i| i.0),
-                flags: info.map(|i| i.1),
-            });
-        }
-        Ok(out)
-    }
-
-    pub(crate) fn cgroup(&self) -> Result<Vec<CgroupMembership>> {
-        self.read("cgroup", ReadMode::ToEof, |d| {
-            Ok(pid_files::parse_cgroup(d)
-                .into_iter()
-                .map(|(id, ctl, path)| CgroupMembership {
-                    hierarchy_id: id,
-                    controllers: String::from_utf8_lossy(&ctl)
-                        .split(',')
-                        .filter(|c| !c.is_empty())
-                        .map(String::from)
-                        .collect(),
-                    path: PathBuf::from(OsString::from_vec(path)),
-                })
-                .collect())
-        })
-    }
 }
 
 /// Whether a process that failed a read is still there.
@@ -838,30 +476,6 @@ fn is_executable_file(p: &Path) -> bool {
     std::fs::metadata(p)
         .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
         .unwrap_or(false)
-}
-
-/// psutil's mode string from open flags.
-pub(crate) fn file_mode(flags: u32) -> String {
-    let acc = flags & libc::O_ACCMODE as u32;
-    let append = flags & libc::O_APPEND as u32 != 0;
-    let m = match acc {
-        x if x == libc::O_RDONLY as u32 => "r",
-        x if x == libc::O_WRONLY as u32 => {
-            if append {
-                "a"
-            } else {
-                "w"
-            }
-        }
-        _ => {
-            if append {
-                "a+"
-            } else {
-                "r+"
-            }
-        }
-    };
-    m.to_string()
 }
 
 /// Every PID under the /proc root, ascending (TIDs are not listed by readdir).
@@ -922,14 +536,18 @@ mod tests {
             RelPath::new(4294967295, "task/123/stat").bytes(),
             b"4294967295/task/123/stat"
         );
+        assert_eq!(RelPath::new(42, "smaps_rollup").bytes(), b"42/smaps_rollup");
     }
 
     #[test]
-    fn modes() {
-        assert_eq!(file_mode(libc::O_RDONLY as u32), "r");
-        assert_eq!(file_mode(libc::O_WRONLY as u32), "w");
-        assert_eq!(file_mode((libc::O_WRONLY | libc::O_APPEND) as u32), "a");
-        assert_eq!(file_mode(libc::O_RDWR as u32), "r+");
-        assert_eq!(file_mode((libc::O_RDWR | libc::O_APPEND) as u32), "a+");
+    fn pid_paths_of_every_length() {
+        assert_eq!(RelPath::new(0, "stat").bytes(), b"0/stat");
+        assert_eq!(RelPath::new(7, "io").bytes(), b"7/io");
+        let long = "x".repeat(200);
+        assert_eq!(
+            RelPath::new(12, &long).bytes().len(),
+            96,
+            "cut, never past the buffer"
+        );
     }
 }
