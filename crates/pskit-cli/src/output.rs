@@ -7,12 +7,36 @@ use serde::Serialize;
 use crate::failure::Failure;
 
 /// Writes `text` to stdout and flushes it; a closed pipe becomes [`Failure::BrokenPipe`].
+/// Control characters are neutralised first (see [`terminal_safe`]).
 pub fn emit(text: &str) -> Result<(), Failure> {
+    let text = terminal_safe(text);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
 }
+
+/// `text` safe for a terminal: names, paths and command lines come from other users'
+/// processes, so a control character in them (an escape sequence that retitles or
+/// clears the terminal, say) becomes `?`. The output's own line breaks and tabs and
+/// pskit's own bold on/off sequences are kept; JSON never holds raw control characters.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    const OWN: [&str; 2] = [BOLD_ON, BOLD_OFF];
+    let unsafe_at = |t: &str, i: usize, c: char| {
+        c.is_control() && c != '\n' && c != '\t' && !OWN.iter().any(|o| t[i..].starts_with(o))
+    };
+    if !text.char_indices().any(|(i, c)| unsafe_at(text, i, c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        out.push(if unsafe_at(text, i, c) { '?' } else { c });
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+const BOLD_ON: &str = "\x1b[1m";
+const BOLD_OFF: &str = "\x1b[0m";
 
 /// Writes `text` and a newline.
 pub fn emit_line(text: &str) -> Result<(), Failure> {
@@ -41,7 +65,7 @@ pub fn colour_enabled() -> bool {
 /// `text` in bold when colour is enabled.
 pub fn bold(text: &str, colour: bool) -> String {
     if colour {
-        format!("\x1b[1m{text}\x1b[0m")
+        format!("{BOLD_ON}{text}{BOLD_OFF}")
     } else {
         text.to_string()
     }
@@ -76,5 +100,22 @@ pub fn fit(text: &str) -> String {
     match terminal_width() {
         Some(w) => truncate(text, w),
         None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_from_the_system_are_neutralised() {
+        let hostile = "name\x1b]0;pwned\x07\x1b[2J\r";
+        assert_eq!(terminal_safe(hostile), "name?]0;pwned??[2J?");
+        let own = format!("{}\nline\tcell\n", bold("HEADER", true));
+        assert_eq!(terminal_safe(&own), own, "layout and pskit's bold are kept");
+        assert!(matches!(
+            terminal_safe("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -60,8 +60,19 @@ impl Table {
         }
     }
 
-    /// Adds a row (one cell per column).
+    /// Adds a row (one cell per column); control characters in a cell (a newline in a
+    /// process name, say) become `?` so every row stays one line.
     pub fn push(&mut self, row: Vec<String>) {
+        let row = row
+            .into_iter()
+            .map(|cell| {
+                if cell.chars().any(char::is_control) {
+                    pskit_tui::format::sanitize(&cell)
+                } else {
+                    cell
+                }
+            })
+            .collect();
         self.rows.push(row);
     }
 

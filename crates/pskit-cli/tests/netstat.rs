@@ -92,3 +92,15 @@ fn procinfo_lists_the_process_connections() {
     let conns = doc["net_connections"].as_array().expect("net_connections");
     assert!(conns.iter().any(|c| c["laddr"]["port"] == port));
 }
+
+#[test]
+fn escape_sequences_in_socket_names_never_reach_the_terminal() {
+    use std::os::linux::net::SocketAddrExt;
+    let name = format!("pskit-test-{}\x1b]0;pwned\x07\x1b[2J", std::process::id());
+    let addr = std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes()).unwrap();
+    let _sock = UnixListener::bind_addr(&addr).unwrap();
+    let out = common::pskit_ok(&["netstat", "--kind", "unix"]);
+    assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out:?}");
+    let shown = format!("@pskit-test-{}?]0;pwned??[2J", std::process::id());
+    assert!(out.contains(&shown), "{out}");
+}

@@ -104,8 +104,14 @@ pub fn truncate(s: &str, width: usize) -> String {
         if used + w > width {
             break;
         }
-        used += w;
         out.push(c);
+        // A sequence can be wider than its characters (an emoji presentation
+        // selector): the string's own width is what the terminal shows.
+        if out.width() > width {
+            out.pop();
+            break;
+        }
+        used = out.width();
     }
     out
 }
@@ -129,7 +135,7 @@ pub enum Align {
 /// ```
 pub fn fit(s: &str, width: usize, align: Align) -> String {
     let cut = truncate(s, width);
-    let pad = " ".repeat(width - cut.width());
+    let pad = " ".repeat(width.saturating_sub(cut.width()));
     match align {
         Align::Left => cut + &pad,
         Align::Right => pad + &cut,
@@ -138,6 +144,17 @@ pub fn fit(s: &str, width: usize, align: Align) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sequences_wider_than_their_characters_never_overflow() {
+        use unicode_width::UnicodeWidthStr;
+        let name = "\u{263A}\u{FE0F}".repeat(20);
+        for width in 0..45 {
+            let cut = super::truncate(&name, width);
+            assert!(cut.width() <= width, "{width}: {}", cut.width());
+            assert_eq!(super::fit(&name, width, super::Align::Left).width(), width);
+        }
+    }
+
     use super::*;
 
     #[test]
