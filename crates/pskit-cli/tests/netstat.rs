@@ -91,6 +91,10 @@ fn procinfo_lists_the_process_connections() {
     let doc = common::pskit_json(&["procinfo", &me]);
     let conns = doc["net_connections"].as_array().expect("net_connections");
     assert!(conns.iter().any(|c| c["laddr"]["port"] == port));
+    assert!(
+        conns.iter().all(|c| c.get("pid").is_none()),
+        "psutil's pconn has no pid"
+    );
 }
 
 #[test]

@@ -53,10 +53,18 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<(), Failure> {
                 })
                 .collect();
             map.insert("rlimits".into(), Value::Object(rl));
-            let conns = conns
+            // psutil's Process.net_connections() rows have no pid field.
+            let mut conns = conns
                 .as_ref()
                 .ok()
                 .and_then(|c| serde_json::to_value(c).ok());
+            if let Some(Value::Array(rows)) = &mut conns {
+                for row in rows {
+                    if let Value::Object(r) = row {
+                        r.remove("pid");
+                    }
+                }
+            }
             map.insert("net_connections".into(), conns.unwrap_or(Value::Null));
         }
         return emit_json(&v);
