@@ -113,12 +113,13 @@ impl Scraper {
             .name("pskit-collect".into())
             .stack_size(256 * 1024)
             .spawn(move || {
+                // Released however this thread ends.
+                let _running = ThreadCount(threads);
                 for (i, (name, collector)) in collectors.iter().enumerate() {
                     let outcome = run_one(name.as_str(), collector, &skipped);
                     lock(&round.results)[i] = Some(outcome);
                     round.progress.send_modify(|n| *n += 1);
                 }
-                threads.fetch_sub(1, Ordering::AcqRel);
             });
         if let Err(e) = spawned {
             self.threads.fetch_sub(1, Ordering::AcqRel);
@@ -217,6 +218,15 @@ impl Scraper {
 
 /// Runs one collector; a collector still busy with an earlier (late) round fails this
 /// one instead of blocking it.
+/// One running collection thread, counted while it lives.
+struct ThreadCount(Arc<AtomicUsize>);
+
+impl Drop for ThreadCount {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 fn run_one(
     name: &'static str,
     collector: &Mutex<Box<dyn Collect>>,
@@ -224,9 +234,15 @@ fn run_one(
 ) -> Outcome {
     let start = Instant::now();
     let mut batch = Batch::default();
+    // A collector that panics (a bug) fails this round only: it is counted as skipped
+    // and the scrape goes on with the others.
+    let guarded = |c: &mut Box<dyn Collect>, batch: &mut Batch| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.collect(batch)))
+            .unwrap_or_else(|_| Err(pskit::Error::NotSupported("collector panicked".into())))
+    };
     let result = match collector.try_lock() {
-        Ok(mut c) => c.collect(&mut batch),
-        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().collect(&mut batch),
+        Ok(mut c) => guarded(&mut c, &mut batch),
+        Err(std::sync::TryLockError::Poisoned(p)) => guarded(&mut p.into_inner(), &mut batch),
         Err(std::sync::TryLockError::WouldBlock) => {
             batch.skip("collector", "Busy");
             Err(pskit::Error::NotSupported(
@@ -237,6 +253,10 @@ fn run_one(
     let ok = match &result {
         Ok(()) => true,
         Err(pskit::Error::NotSupported(m)) if m.ends_with("late round") => false,
+        Err(pskit::Error::NotSupported(m)) if m == "collector panicked" => {
+            batch.skip("collector", "Panic");
+            false
+        }
         Err(e) => {
             batch.skip("collector", collect::error_kind(e));
             false
@@ -348,6 +368,61 @@ mod tests {
         rt.block_on(s.scrape(Format::Text, Some(Duration::from_millis(50))))
             .unwrap();
         assert!(start.elapsed() < Duration::from_millis(250));
+    }
+
+    /// A collector with a bug: it panics on every run.
+    struct Panics;
+
+    impl Collect for Panics {
+        fn collect(&mut self, _out: &mut Batch) -> pskit::Result<()> {
+            panic!("a bug in a collector");
+        }
+    }
+
+    #[test]
+    fn a_panicking_collector_fails_only_itself_round_after_round() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let mut s = scraper(
+            Duration::from_secs(2),
+            vec![(
+                CollectorName::Cpu,
+                Slow {
+                    name: "fine",
+                    delay: Duration::ZERO,
+                    runs: runs.clone(),
+                },
+            )],
+        );
+        let boxed: Box<dyn Collect> = Box::new(Panics);
+        Arc::get_mut(&mut s)
+            .unwrap()
+            .collectors
+            .push((CollectorName::Hwmon, Arc::new(Mutex::new(boxed))));
+        let rt = runtime();
+        for round in 1..=5 {
+            let start = Instant::now();
+            let body = rt.block_on(s.scrape(Format::Text, None)).unwrap();
+            assert!(
+                start.elapsed() < Duration::from_secs(1),
+                "round {round} waited"
+            );
+            let text = String::from_utf8(body.to_vec()).unwrap();
+            assert!(text.contains(&format!("test_fine_runs {round}")), "{text}");
+            assert!(
+                text.contains("pskit_scrape_collector_success{collector=\"hwmon\"} 0"),
+                "{text}"
+            );
+            assert!(text.contains("kind=\"Panic\""), "{text}");
+        }
+        let t0 = Instant::now();
+        while s.threads.load(Ordering::Acquire) != 0 && t0.elapsed() < Duration::from_secs(2) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(
+            s.threads.load(Ordering::Acquire),
+            0,
+            "collection threads released"
+        );
     }
 
     #[test]

@@ -23,9 +23,52 @@ use crate::metrics::Format;
 use crate::scrape::Scraper;
 use crate::{Config, Error, Result};
 
-/// Open connections allowed at once; further connections are closed on accept, so a
-/// flood cannot exhaust file descriptors.
+/// Open connections allowed at once (fewer when the descriptor limit is low, see
+/// [`connection_cap`]); further connections are closed on accept, so a flood cannot
+/// exhaust file descriptors.
 const MAX_CONNECTIONS: usize = 2048;
+
+/// Descriptors kept for the collectors (/proc, /sys, statfs) beyond the connections.
+const RESERVED_FDS: u64 = 256;
+
+/// The longest a connection may live: a client that sends a request and never reads
+/// the answer holds its connection this long at most (hyper has no write timeout).
+/// Scrapers on keep-alive simply reconnect.
+const MAX_CONNECTION_LIFETIME: Duration = Duration::from_secs(120);
+
+/// How many connections to allow: the soft descriptor limit is first raised to the
+/// hard one (as node_exporter's Go runtime does), then [`RESERVED_FDS`] are kept for
+/// the collectors, so accepted sockets can never starve /proc reads.
+fn connection_cap() -> usize {
+    use pskit::{Process, Rlimit, RlimitResource, RLIM_INFINITY};
+    let me = Process::current().ok();
+    let limit = me
+        .as_ref()
+        .and_then(|p| p.rlimit(RlimitResource::Nofile).ok());
+    let soft = match (me, limit) {
+        (Some(p), Some(l)) if l.soft != l.hard => {
+            let raised = Rlimit {
+                soft: l.hard,
+                hard: l.hard,
+            };
+            match p.set_rlimit(RlimitResource::Nofile, raised) {
+                Ok(()) => l.hard,
+                Err(_) => l.soft,
+            }
+        }
+        (_, Some(l)) => l.soft,
+        _ => 1024,
+    };
+    let soft = if soft == RLIM_INFINITY {
+        u64::MAX
+    } else {
+        soft.max(0) as u64
+    };
+    let room = soft.saturating_sub(RESERVED_FDS).max(16);
+    usize::try_from(room)
+        .unwrap_or(usize::MAX)
+        .min(MAX_CONNECTIONS)
+}
 
 const LANDING_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>pskit exporter</title></head>\n<body><h1>pskit exporter</h1>\n<p><a href=\"/metrics\">Metrics</a></p>\n<p><a href=\"/health\">Health</a></p>\n</body></html>\n";
 
@@ -134,7 +177,7 @@ impl Server {
     async fn accept_loop(self) -> Result<()> {
         let listener = tokio::net::TcpListener::from_std(self.listener).map_err(Error::Runtime)?;
         let mut stop = self.stop.subscribe();
-        let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+        let connections = Arc::new(Semaphore::new(connection_cap()));
         loop {
             let accepted = tokio::select! {
                 r = listener.accept() => r,
@@ -154,7 +197,7 @@ impl Server {
             };
             let app = self.app.clone();
             tokio::spawn(async move {
-                app.connection(stream).await;
+                let _ = tokio::time::timeout(MAX_CONNECTION_LIFETIME, app.connection(stream)).await;
                 drop(permit);
             });
         }
@@ -296,5 +339,26 @@ struct InFlight<'a>(&'a AtomicUsize);
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pskit::{Process, RlimitResource};
+
+    #[test]
+    fn connections_leave_descriptors_for_the_collectors() {
+        let cap = super::connection_cap();
+        let l = Process::current()
+            .unwrap()
+            .rlimit(RlimitResource::Nofile)
+            .unwrap();
+        assert!((16..=super::MAX_CONNECTIONS).contains(&cap), "{cap}");
+        if l.soft >= 0 {
+            assert!(
+                cap as i64 <= (l.soft - super::RESERVED_FDS as i64).max(16),
+                "{cap} vs {l:?}"
+            );
+        }
     }
 }

@@ -199,7 +199,7 @@ impl ProcessCollector {
         if self.export_cmdline {
             if let Some(c) = value(out, "cmdline", o.cmdline())? {
                 let joined = c.join(&OsString::from(" "));
-                now.cmdline = Some((start, super::label(&joined)));
+                now.cmdline = Some((start, cmdline_label(&joined)));
             }
         }
         Ok(Sample {
@@ -209,6 +209,23 @@ impl ProcessCollector {
             now,
         })
     }
+}
+
+/// Longest command line exported as a label value (a command line may be megabytes).
+const CMDLINE_LABEL_MAX: usize = 1024;
+
+/// The command line as a label value, cut to [`CMDLINE_LABEL_MAX`] bytes on a
+/// character boundary.
+fn cmdline_label(joined: &std::ffi::OsStr) -> String {
+    let mut text = super::label(joined);
+    if text.len() > CMDLINE_LABEL_MAX {
+        let mut end = CMDLINE_LABEL_MAX;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
 }
 
 impl GroupNow {
@@ -446,5 +463,21 @@ impl ProcessCollector {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn huge_command_lines_are_cut_on_a_character_boundary() {
+        let long = std::ffi::OsString::from("é".repeat(5000));
+        let label = super::cmdline_label(&long);
+        assert!(label.len() <= super::CMDLINE_LABEL_MAX);
+        assert!(label.len() >= super::CMDLINE_LABEL_MAX - 1);
+        assert!(label.chars().all(|c| c == 'é'));
+        assert_eq!(
+            super::cmdline_label(std::ffi::OsStr::new("sleep 9")),
+            "sleep 9"
+        );
     }
 }
