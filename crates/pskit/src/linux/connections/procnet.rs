@@ -135,60 +135,81 @@ pub(crate) fn parse_inet(data: &[u8], table: Table, out: &mut Sockets) -> Result
 
 /// Parses /proc/net/unix: `Num RefCount Protocol Flags Type St Inode [Path]`. The
 /// path is the rest of the line after the inode and one space, so paths with spaces
-/// are whole; abstract names already start with `@`. A line without spaces is a piece
-/// of a path containing a newline and is skipped (psutil #766); other short lines are
-/// errors.
+/// are whole; abstract names already start with `@`. The kernel writes a newline in a
+/// path as is, so a line that is not a row continues the previous row's path (psutil
+/// #766 cuts such paths, or fails); a first line that is not a row is an error.
 pub(crate) fn parse_unix(data: &[u8], out: &mut Sockets) -> Result<(), String> {
-    for (lineno, line) in data.split(|&b| b == b'\n').enumerate().skip(1) {
-        if line.is_empty() {
-            continue;
-        }
-        let bad = || {
-            format!(
-                "malformed line {lineno}: {:?}",
-                String::from_utf8_lossy(line)
-            )
-        };
-        // Walk the seven fields, remembering where the last one ends.
-        let mut pos = 0;
-        let mut tokens: [&[u8]; 7] = [&[]; 7];
-        for token in tokens.iter_mut() {
-            while pos < line.len() && line[pos] == b' ' {
-                pos += 1;
+    let body = data.strip_suffix(b"\n").unwrap_or(data);
+    // The row being read: inode, type and path (which later lines may continue).
+    let mut pending: Option<(u64, i32, Vec<u8>)> = None;
+    for (lineno, line) in body.split(|&b| b == b'\n').enumerate().skip(1) {
+        match unix_row(line) {
+            Some((inode, type_, path)) => {
+                push_unix(out, pending.replace((inode, type_, path.to_vec())));
             }
-            let start = pos;
-            while pos < line.len() && line[pos] != b' ' {
-                pos += 1;
-            }
-            if start == pos {
-                if !line.contains(&b' ') {
-                    break;
+            None => match pending.as_mut() {
+                Some((_, _, path)) => {
+                    path.push(b'\n');
+                    path.extend_from_slice(line);
                 }
-                return Err(bad());
-            }
-            *token = &line[start..pos];
+                None => {
+                    return Err(format!(
+                        "malformed line {lineno}: {:?}",
+                        String::from_utf8_lossy(line)
+                    ))
+                }
+            },
         }
-        if tokens[6].is_empty() {
-            continue;
+    }
+    push_unix(out, pending);
+    Ok(())
+}
+
+/// One /proc/net/unix row: `%pK: ` then six hex or decimal fields, then the path.
+fn unix_row(line: &[u8]) -> Option<(u64, i32, &[u8])> {
+    let mut pos = 0;
+    let mut tokens: [&[u8]; 7] = [&[]; 7];
+    for token in tokens.iter_mut() {
+        while pos < line.len() && line[pos] == b' ' {
+            pos += 1;
         }
-        let inode = dec_u64(tokens[6]).ok_or_else(bad)?;
-        if !out.wants(inode) {
-            continue;
+        let start = pos;
+        while pos < line.len() && line[pos] != b' ' {
+            pos += 1;
         }
-        let type_ = hex_u32(tokens[4]).ok_or_else(bad)? as i32;
-        let path = line.get(pos + 1..).unwrap_or_default();
-        let conn = Connection {
+        if start == pos {
+            return None;
+        }
+        *token = &line[start..pos];
+    }
+    let hex_fields_ok = tokens[1..6].iter().all(|t| hex_u32(t).is_some());
+    if !tokens[0].ends_with(b":") || !hex_fields_ok {
+        return None;
+    }
+    let inode = dec_u64(tokens[6])?;
+    let type_ = hex_u32(tokens[4])? as i32;
+    Some((inode, type_, line.get(pos + 1..).unwrap_or_default()))
+}
+
+fn push_unix(out: &mut Sockets, row: Option<(u64, i32, Vec<u8>)>) {
+    let Some((inode, type_, path)) = row else {
+        return;
+    };
+    if !out.wants(inode) {
+        return;
+    }
+    out.push(
+        inode,
+        Connection {
             fd: -1,
             family: AF_UNIX,
             type_,
-            laddr: ConnectionAddress::Unix(OsString::from_vec(path.to_vec()).into()),
+            laddr: ConnectionAddress::Unix(OsString::from_vec(path).into()),
             raddr: ConnectionAddress::Unix(Default::default()),
             status: ConnectionStatus::None,
             pid: None,
-        };
-        out.push(inode, conn);
-    }
-    Ok(())
+        },
+    );
 }
 
 #[cfg(test)]
@@ -273,6 +294,10 @@ mod tests {
 0000000000000000: 00000002 00000000 00010000 0001 01 20005 /tmp/line
 break.sock
 0000000000000000: 00000002 00000000 00010000 0001 01 20006  leading-space
+0000000000000000: 00000002 00000000 00010000 0001 01 20007 /tmp/two
+line breaks, one with spaces
+
+0000000000000000: 00000002 00000000 00010000 0001 01 20008 /tmp/after
 ";
 
     #[test]
@@ -295,9 +320,15 @@ break.sock
                 (20002, 2, "@/tmp/.X11-unix/X0".to_string()),
                 (17, 1, String::new()),
                 (20004, 5, "/tmp/dir with spaces/s.sock".to_string()),
-                // A newline in a path cuts the line; the rest (no space) is skipped.
-                (20005, 1, "/tmp/line".to_string()),
+                // A newline in a path: the next lines continue it.
+                (20005, 1, "/tmp/line\nbreak.sock".to_string()),
                 (20006, 1, " leading-space".to_string()),
+                (
+                    20007,
+                    1,
+                    "/tmp/two\nline breaks, one with spaces\n".to_string()
+                ),
+                (20008, 1, "/tmp/after".to_string()),
             ]
         );
         assert!(out
@@ -313,6 +344,12 @@ break.sock
         assert!(err.starts_with("malformed line 1:"), "{err}");
         let bad_inode = b"Num\n0000000000000000: 00000002 00000000 00010000 0001 01 x9 /p\n";
         assert!(parse_unix(bad_inode, &mut Sockets::new()).is_err());
+        // After a row, a line that is not one continues its path: never an error.
+        let piece =
+            b"Num\n0000000000000000: 00000002 00000000 00010000 0001 01 9 /p\nq r s t u v w x\n";
+        let mut out = Sockets::new();
+        parse_unix(piece, &mut out).unwrap();
+        assert_eq!(out.inodes, [9]);
     }
 
     #[test]
