@@ -9,6 +9,7 @@ use std::sync::{Mutex, OnceLock};
 use rustix::fd::{BorrowedFd, OwnedFd};
 
 use super::fs;
+use super::kept::KeptFiles;
 use crate::{Error, Result};
 
 /// What the Linux backend knows about one machine. Lives behind [`crate::Host`].
@@ -25,21 +26,9 @@ pub(crate) struct HostState {
     pub(crate) user_names: Mutex<HashMap<u32, OsString>>,
     /// tty device number → path under /dev, refreshed on a miss.
     pub(crate) terminals: Mutex<HashMap<u64, PathBuf>>,
-    /// Descriptors kept open for the system-wide files in [`KEPT_OPEN`] (`None` when a
-    /// file is not procfs's own, e.g. an LXCFS overlay, or could not be opened).
-    kept: [OnceLock<Option<OwnedFd>>; KEPT_OPEN.len()],
+    /// /proc/stat, meminfo, diskstats and net/dev kept open (see `kept`).
+    kept: KeptFiles,
 }
-
-/// System-wide files read again and again (CPU, memory, disk and network counters):
-/// read with pread at offset 0 through a descriptor kept open per host, which saves
-/// the open and close of every call. Only files that are procfs's own are kept (a
-/// relocated root holding plain files, as in fixture tests, or a FUSE overlay such as
-/// LXCFS, is opened on every read). A kept `net/dev` shows the network namespace the
-/// process was in at the first read.
-const KEPT_OPEN: [&str; 4] = ["stat", "meminfo", "diskstats", "net/dev"];
-
-/// `PROC_SUPER_MAGIC` of statfs(2).
-const PROC_SUPER_MAGIC: i64 = 0x9fa0;
 
 impl HostState {
     pub(crate) fn new(proc_root: PathBuf, sys_root: PathBuf) -> Self {
@@ -52,7 +41,7 @@ impl HostState {
             boot_time: OnceLock::new(),
             user_names: Mutex::new(HashMap::new()),
             terminals: Mutex::new(HashMap::new()),
-            kept: Default::default(),
+            kept: KeptFiles::new(),
         }
     }
 
@@ -89,27 +78,12 @@ impl HostState {
     /// Reads `rel` (relative to the /proc root) into `buf`, mapping errors to
     /// [`Error::Io`] with the full path.
     pub(crate) fn read_proc(&self, rel: &str, buf: &mut Vec<u8>, mode: fs::ReadMode) -> Result<()> {
-        if let Some(fd) = self.kept_open(rel) {
-            if fs::pread_from_start(fd, buf, mode).is_ok() {
-                return Ok(());
-            }
+        let dir = || self.proc_dir().ok();
+        if self.kept.read(dir, rel, buf, mode).is_some() {
+            return Ok(());
         }
         let dir = self.proc_dir()?;
         fs::read_at(dir, rel, buf, mode).map_err(|e| Error::io(self.proc_path(rel), e))
-    }
-
-    /// The kept descriptor of `rel` if it is one of [`KEPT_OPEN`] and procfs's own.
-    fn kept_open(&self, rel: &str) -> Option<BorrowedFd<'_>> {
-        use rustix::fd::AsFd;
-        let i = KEPT_OPEN.iter().position(|k| *k == rel)?;
-        self.kept[i]
-            .get_or_init(|| {
-                let fd = fs::open_at(self.proc_dir().ok()?, rel).ok()?;
-                let st = rustix::fs::fstatfs(&fd).ok()?;
-                (st.f_type as i64 == PROC_SUPER_MAGIC).then_some(fd)
-            })
-            .as_ref()
-            .map(|fd| fd.as_fd())
     }
 
     /// Boot time in seconds since the epoch (`btime` of /proc/stat), read once per host:

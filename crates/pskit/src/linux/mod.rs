@@ -7,6 +7,7 @@
 pub(crate) mod connections;
 pub(crate) mod fs;
 pub(crate) mod host;
+pub(crate) mod kept;
 pub(crate) mod parse;
 pub(crate) mod process;
 pub(crate) mod syscalls;

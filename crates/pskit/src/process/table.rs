@@ -198,7 +198,12 @@ impl ProcessTable {
                     }
                 }
                 Err(e) if e.is_gone() => continue,
-                Err(e) => return Err(e),
+                Err(e) => {
+                    // Keep what the table knew: instances scanned so far and the rest.
+                    next.extend(previous);
+                    self.procs = next;
+                    return Err(e);
+                }
             }
         }
         self.procs = next;

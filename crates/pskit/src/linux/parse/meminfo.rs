@@ -7,7 +7,7 @@ pub(crate) fn mem_total(data: &[u8]) -> Option<u64> {
     lines(data)
         .find(|l| l.starts_with(b"MemTotal:"))
         .and_then(value_after_colon)
-        .map(|kb| kb * 1024)
+        .map(|kb| kb.saturating_mul(1024))
 }
 
 /// The /proc/meminfo lines psutil uses, in bytes; `None` when the line is absent.
@@ -130,7 +130,7 @@ pub(crate) fn zoneinfo_low_pages(data: &[u8]) -> u64 {
 /// Without the LRU lines or /proc/zoneinfo (`watermark_low == None`), `free + cached`.
 pub(crate) fn estimate_available(m: &Meminfo, watermark_low: Option<u64>) -> u64 {
     let free = m.mem_free.unwrap_or(0);
-    let fallback = free + m.cached.unwrap_or(0);
+    let fallback = free.saturating_add(m.cached.unwrap_or(0));
     let (Some(af), Some(inf), Some(sr), Some(low)) = (
         m.active_file,
         m.inactive_file,
@@ -141,7 +141,7 @@ pub(crate) fn estimate_available(m: &Meminfo, watermark_low: Option<u64>) -> u64
     };
     let (low, sr) = (low as f64, sr as f64);
     let mut avail = free as f64 - low;
-    let pagecache = (af + inf) as f64;
+    let pagecache = af as f64 + inf as f64;
     avail += pagecache - (pagecache / 2.0).min(low);
     avail += sr - (sr / 2.0).min(low);
     if avail < 0.0 {

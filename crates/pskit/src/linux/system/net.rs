@@ -26,6 +26,10 @@ pub(crate) fn netdev(host: &HostState) -> Result<BTreeMap<String, NetIoCounters>
     })
 }
 
+/// The size of the address field of getifaddrs(3)'s link-layer sockaddr
+/// (glibc's and musl's `sockaddr_ll_max`).
+const LINK_ADDR_MAX: usize = 24;
+
 /// Renders a socket address of the family psutil reports; `None` for other families or
 /// a null pointer. `names` maps interface indexes to names (for IPv6 scopes).
 ///
@@ -60,11 +64,14 @@ unsafe fn render(sa: *const libc::sockaddr, names: &IndexNames) -> Option<(i32, 
         }
         libc::AF_PACKET => {
             let sll = &*(sa as *const libc::sockaddr_ll);
-            let len = (sll.sll_halen as usize).min(sll.sll_addr.len());
+            // glibc (and musl) store link addresses in a sockaddr_ll whose address
+            // holds 24 bytes, not libc's 8: an InfiniBand address has 20.
+            let len = (sll.sll_halen as usize).min(LINK_ADDR_MAX);
             if len == 0 {
                 return None;
             }
-            Some((AF_LINK, mac_string(&sll.sll_addr[..len])))
+            let addr = std::slice::from_raw_parts(sll.sll_addr.as_ptr(), len);
+            Some((AF_LINK, mac_string(addr)))
         }
         _ => None,
     }
