@@ -32,32 +32,28 @@ pub(crate) fn open_at<P: Arg>(dir: impl AsFd, path: P) -> io::Result<OwnedFd> {
 
 /// Reads the whole of `fd` into `buf` (cleared first) following `mode`.
 pub(crate) fn read_fd(fd: impl AsFd, buf: &mut Vec<u8>, mode: ReadMode) -> io::Result<()> {
-    buf.clear();
-    if buf.capacity() < 4096 {
-        buf.reserve(4096);
-    }
-    loop {
-        if buf.len() == buf.capacity() {
-            buf.reserve(buf.capacity());
-        }
-        let space = buf.capacity() - buf.len();
-        let n = loop {
-            match rustix::io::read(fd.as_fd(), rustix::buffer::spare_capacity(buf)) {
-                Ok(n) => break n,
-                Err(rustix::io::Errno::INTR) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        };
-        if n == 0 || (mode == ReadMode::Record && n < space) {
-            return Ok(());
-        }
-    }
+    fill(buf, mode, |buf| {
+        rustix::io::read(fd.as_fd(), rustix::buffer::spare_capacity(buf))
+    })
 }
 
 /// Reads the whole of an already open file from offset 0 into `buf` (cleared first)
-/// with positioned reads, so one descriptor serves any number of readers. A /proc seq
+/// with positioned reads, so one descriptor serves reader after reader. A /proc seq
 /// file read at offset 0 regenerates its content: each call sees fresh values.
 pub(crate) fn pread_from_start(fd: impl AsFd, buf: &mut Vec<u8>, mode: ReadMode) -> io::Result<()> {
+    fill(buf, mode, |buf| {
+        let offset = buf.len() as u64;
+        rustix::io::pread(fd.as_fd(), rustix::buffer::spare_capacity(buf), offset)
+    })
+}
+
+/// Clears `buf` and appends reads from `read_more` (which fills the spare capacity)
+/// until `mode`'s end of file, growing the buffer when a read fills it.
+fn fill(
+    buf: &mut Vec<u8>,
+    mode: ReadMode,
+    mut read_more: impl FnMut(&mut Vec<u8>) -> rustix::io::Result<usize>,
+) -> io::Result<()> {
     buf.clear();
     if buf.capacity() < 4096 {
         buf.reserve(4096);
@@ -67,9 +63,8 @@ pub(crate) fn pread_from_start(fd: impl AsFd, buf: &mut Vec<u8>, mode: ReadMode)
             buf.reserve(buf.capacity());
         }
         let space = buf.capacity() - buf.len();
-        let offset = buf.len() as u64;
         let n = loop {
-            match rustix::io::pread(fd.as_fd(), rustix::buffer::spare_capacity(buf), offset) {
+            match read_more(buf) {
                 Ok(n) => break n,
                 Err(rustix::io::Errno::INTR) => continue,
                 Err(e) => return Err(e.into()),
