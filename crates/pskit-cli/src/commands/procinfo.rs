@@ -134,24 +134,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<(), Failure> {
         field_text(&info.memory_percent, |p| format!("{p:.2}")),
     );
     row("user", field_text(&info.username, text));
-    row(
-        "uids",
-        field_text(&info.uids, |u| {
-            format!(
-                "real={}, effective={}, saved={}",
-                u.real, u.effective, u.saved
-            )
-        }),
-    );
-    row(
-        "gids",
-        field_text(&info.gids, |u| {
-            format!(
-                "real={}, effective={}, saved={}",
-                u.real, u.effective, u.saved
-            )
-        }),
-    );
+    let ids = |u: &pskit::Ids| {
+        format!(
+            "real={}, effective={}, saved={}",
+            u.real, u.effective, u.saved
+        )
+    };
+    row("uids", field_text(&info.uids, ids));
+    row("gids", field_text(&info.gids, ids));
     row(
         "terminal",
         field_text(&info.terminal, |t| {

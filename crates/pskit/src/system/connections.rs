@@ -232,27 +232,13 @@ impl ConnectionAddress {
     }
 }
 
-/// The text of an IP address as psutil (glibc's `inet_ntop`) writes it: like Rust's
-/// `Display` except that IPv4-compatible IPv6 addresses (`::a.b.c.d`, deprecated) keep
-/// the dotted tail.
-pub(crate) fn ip_text(ip: &IpAddr) -> String {
-    if let IpAddr::V6(v6) = ip {
-        let s = v6.segments();
-        if s[..6] == [0; 6] && s[6] != 0 {
-            let [.., a, b, c, d] = v6.octets();
-            return format!("::{a}.{b}.{c}.{d}");
-        }
-    }
-    ip.to_string()
-}
-
 impl Serialize for ConnectionAddress {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         match self {
             ConnectionAddress::Empty => s.serialize_seq(Some(0))?.end(),
             ConnectionAddress::Inet { ip, port } => {
                 let mut m = s.serialize_map(Some(2))?;
-                m.serialize_entry("ip", &ip_text(ip))?;
+                m.serialize_entry("ip", &super::ip_text::ip(ip))?;
                 m.serialize_entry("port", port)?;
                 m.end()
             }

@@ -45,6 +45,7 @@ pub mod connections;
 pub mod constants;
 pub mod cpu;
 pub mod disk;
+pub(crate) mod ip_text;
 pub mod memory;
 pub mod net;
 pub mod sensors;
