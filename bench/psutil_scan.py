@@ -8,7 +8,8 @@ Usage:
     psutil_scan.py uss REPS              1 first + REPS steady passes of
                                          memory_full_info() over every process
     psutil_scan.py small REPS CALLS      REPS batches of CALLS calls of each
-                                         system-wide function (one line per batch:
+                                         system-wide function and of two getters of
+                                         its own Process() (one line per batch:
                                          {"func": ..., "secs": ...})
 
 Each line: {"tool": ..., "secs": ..., "procs": ...}. Timing is time.perf_counter()
@@ -59,8 +60,13 @@ SMALL = [
     ("disk_io_counters(perdisk=True)", lambda: psutil.disk_io_counters(perdisk=True)),
     ("net_io_counters(pernic=True)", lambda: psutil.net_io_counters(pernic=True)),
     ("net_if_addrs", lambda: psutil.net_if_addrs()),
+    ("net_if_stats", lambda: psutil.net_if_stats()),
+    ("swap_memory", lambda: psutil.swap_memory()),
     ("boot_time", lambda: psutil.boot_time()),
+    ("Process.memory_info", lambda: ME.memory_info()),
+    ("Process.cpu_times", lambda: ME.cpu_times()),
 ]
+ME = psutil.Process()
 
 
 def small(reps, calls):

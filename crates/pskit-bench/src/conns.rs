@@ -142,8 +142,8 @@ fn psutil_samples(reps: usize, t: &Targets, k: usize, round: usize) -> Result<Ve
         .collect())
 }
 
-/// `pskit-bench conns`.
-pub fn run(o: &Opts) -> Result<(), String> {
+/// `pskit-bench conns`; returns its JSON section.
+pub fn run(o: &Opts) -> Result<serde_json::Value, String> {
     let ks: Vec<usize> = if o.positional.is_empty() {
         vec![0, 1000, 10000]
     } else {
@@ -154,7 +154,7 @@ pub fn run(o: &Opts) -> Result<(), String> {
     };
     let pv = crate::psutil::check()?;
     crate::print_machine("conns", o, &ks);
-    println!("loopback TCP connections K = {ks:?} (2K+1 sockets); psutil {pv}; `ss` whole command");
+    out!("loopback TCP connections K = {ks:?} (2K+1 sockets); psutil {pv}; `ss` whole command");
     let mut samples = Vec::new();
     for &k in &ks {
         let t0 = Instant::now();
@@ -195,9 +195,13 @@ pub fn run(o: &Opts) -> Result<(), String> {
             eprintln!("[conns] K={k} round {} done", round + 1);
         }
     }
-    crate::write_json(o.json.as_deref(), &samples)?;
-    report(&summarize(&samples), &ks);
-    Ok(())
+    let (rows, marginal_rows) = report(&summarize(&samples), &ks);
+    Ok(serde_json::json!({
+        "connections": ks,
+        "summary": rows,
+        "marginal": marginal_rows,
+        "samples": crate::samples_json(&samples),
+    }))
 }
 
 type Sums = BTreeMap<(usize, String), Summary>;
@@ -217,13 +221,13 @@ fn count(sums: &Sums, g: &Group, k: usize) -> f64 {
         .map_or(1.0, |s| s.procs.max(1.0))
 }
 
-fn report(sums: &Sums, ks: &[usize]) {
+/// Prints the tables; returns their rows (per K, and marginal) as JSON objects.
+fn report(sums: &Sums, ks: &[usize]) -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+    let (mut rows, mut marginal_rows) = (Vec::new(), Vec::new());
     for &k in ks {
-        println!("\n### TCP sockets with K={k} loopback connections");
-        println!(
-            "| question | tool | sockets | ms min / med | µs/socket (med) | × floor med / min |"
-        );
-        println!("|---|---|---:|---:|---:|---:|");
+        out!("\n### TCP sockets with K={k} loopback connections");
+        out!("| question | tool | sockets | ms min / med | µs/socket (med) | × floor med / min |");
+        out!("|---|---|---:|---:|---:|---:|");
         for g in GROUPS {
             let Some((fmin, fmed)) = floor(sums, g, k) else {
                 continue;
@@ -231,7 +235,7 @@ fn report(sums: &Sums, ks: &[usize]) {
             let n = count(sums, g, k);
             for tool in g.tools {
                 if let Some(s) = sums.get(&(k, tool.to_string())) {
-                    println!(
+                    out!(
                         "| {} | {tool} | {n:.0} | {:.2} / {:.2} | {:.2} | {:.2} / {:.2} |",
                         g.title,
                         s.min_secs * 1e3,
@@ -240,9 +244,16 @@ fn report(sums: &Sums, ks: &[usize]) {
                         s.med_secs / fmed,
                         s.min_secs / fmin
                     );
+                    rows.push(serde_json::json!({
+                        "connections": k, "question": g.title, "tool": tool, "sockets": n,
+                        "min_secs": s.min_secs, "med_secs": s.med_secs,
+                        "us_per_socket_med": s.med_secs * 1e6 / n,
+                        "ratio_to_floor": s.med_secs / fmed,
+                        "ratio_to_floor_min": s.min_secs / fmin,
+                    }));
                 }
             }
-            println!(
+            out!(
                 "| {} | **floor** ({}) | {n:.0} | {:.2} / {:.2} | {:.2} | 1.00 / 1.00 |",
                 g.title,
                 g.floor.join(" + "),
@@ -250,17 +261,23 @@ fn report(sums: &Sums, ks: &[usize]) {
                 fmed * 1e3,
                 fmed * 1e6 / n
             );
+            rows.push(serde_json::json!({
+                "connections": k, "question": g.title, "tool": "floor", "sockets": n,
+                "floor_of": g.floor, "min_secs": fmin, "med_secs": fmed,
+                "us_per_socket_med": fmed * 1e6 / n,
+                "ratio_to_floor": 1.0, "ratio_to_floor_min": 1.0,
+            }));
         }
     }
     let (Some(&lo), Some(&hi)) = (ks.iter().min(), ks.iter().max()) else {
-        return;
+        return (rows, marginal_rows);
     };
     if lo == hi {
-        return;
+        return (rows, marginal_rows);
     }
-    println!("\n### Marginal µs per extra socket, K={lo} → K={hi}");
-    println!("| question | tool | µs/socket med / min | × floor med / min |");
-    println!("|---|---|---:|---:|");
+    out!("\n### Marginal µs per extra socket, K={lo} → K={hi}");
+    out!("| question | tool | µs/socket med / min | × floor med / min |");
+    out!("|---|---|---:|---:|");
     for g in GROUPS.iter().filter(|g| g.count_from.is_some()) {
         let dn = count(sums, g, hi) - count(sums, g, lo);
         let (Some(flo), Some(fhi)) = (floor(sums, g, lo), floor(sums, g, hi)) else {
@@ -277,17 +294,23 @@ fn report(sums: &Sums, ks: &[usize]) {
             };
             let m = (b.med_secs - a.med_secs) * 1e6 / dn;
             let m_min = (b.min_secs - a.min_secs) * 1e6 / dn;
-            println!(
+            out!(
                 "| {} | {tool} | {m:.2} / {m_min:.2} | {:.2} / {:.2} |",
                 g.title,
                 m / fl,
                 m_min / fl_min
             );
+            marginal_rows.push(serde_json::json!({
+                "from_connections": lo, "to_connections": hi, "question": g.title,
+                "tool": tool, "us_per_socket_med": m, "us_per_socket_min": m_min,
+                "ratio_to_floor": m / fl, "ratio_to_floor_min": m_min / fl_min,
+            }));
         }
-        println!(
+        out!(
             "| {} | **floor** | {fl:.2} / {fl_min:.2} | 1.00 / 1.00 |",
             g.title
         );
     }
-    println!("\nTargets (issue #4): with pids ≤ 1.3× floor, without ≤ 1.5×, one socket < 1 ms.");
+    out!("\nTargets (issue #4): with pids ≤ 1.3× floor, without ≤ 1.5×, one socket < 1 ms.");
+    (rows, marginal_rows)
 }

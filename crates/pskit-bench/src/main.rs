@@ -5,14 +5,34 @@
 //! pskit-bench procscan [--rounds 5] [--reps 5] [--sleepers 0,2000] [--json FILE]
 //! pskit-bench uss      [--rounds 5] [--reps 5] [--sleepers 500]    [--json FILE]
 //! pskit-bench syscalls [--sleepers 500] [--tools a,b,...]          [--json FILE]
-//! pskit-bench small    [--rounds 5] [--reps 5] [--calls 2000]      [--json FILE]
+//! pskit-bench small    [--rounds 5] [--reps 2] [--calls 1000]      [--json FILE]
+//! pskit-bench instructions [--sleepers 500] [--tools a,b,...]      [--json FILE]
+//! pskit-bench conns    [K ...] [--rounds 5] [--reps 5]             [--json FILE]
+//! pskit-bench all      [--rounds 5] [--reps 5]                     [--json FILE]
 //! pskit-bench one TOOL K      (hidden: K samples of one tool, for strace/callgrind)
 //! ```
 //!
-//! Run everything with `bash bench/run.sh`.
+//! Tables (Markdown) go to standard output; `--json FILE` also writes one JSON document
+//! (the machine, then per workload its summary rows and raw samples); with `--json -`
+//! the document goes to standard output and the tables to standard error.
+//! Run everything with `bash bench/run.sh` (it installs what is missing, then runs
+//! `pskit-bench all`).
+
+/// Prints a line of the human tables: to standard output, or to standard error when
+/// the JSON document takes standard output (`--json -`).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        if $crate::report::tables_to_stderr() {
+            eprintln!($($arg)*)
+        } else {
+            println!($($arg)*)
+        }
+    };
+}
 
 mod conns;
 mod floor;
+mod instructions;
 mod psutil;
 mod report;
 mod sleepers;
@@ -34,8 +54,26 @@ struct Opts {
     sleepers: Option<Vec<usize>>,
     tools: Option<Vec<String>>,
     json: Option<String>,
-    calls: usize,
+    /// Whether --reps was given (`small` has its own default).
+    reps_given: bool,
+    calls: Option<usize>,
     positional: Vec<String>,
+}
+
+impl Opts {
+    /// Batches per round of `small`: --reps, else 2 (5 rounds x 2 x 1,000 = 10,000 calls).
+    fn small_reps(&self) -> usize {
+        if self.reps_given {
+            self.reps
+        } else {
+            2
+        }
+    }
+
+    /// Calls per batch of `small`: --calls, else 1,000.
+    fn small_calls(&self) -> usize {
+        self.calls.unwrap_or(1000)
+    }
 }
 
 fn parse_opts(args: &[String]) -> Result<Opts, String> {
@@ -45,7 +83,8 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
         sleepers: None,
         tools: None,
         json: None,
-        calls: 2000,
+        reps_given: false,
+        calls: None,
         positional: Vec::new(),
     };
     let mut it = args.iter();
@@ -57,7 +96,10 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
         };
         match a.as_str() {
             "--rounds" => o.rounds = val()?.parse().map_err(|e| format!("--rounds: {e}"))?,
-            "--reps" => o.reps = val()?.parse().map_err(|e| format!("--reps: {e}"))?,
+            "--reps" => {
+                o.reps = val()?.parse().map_err(|e| format!("--reps: {e}"))?;
+                o.reps_given = true;
+            }
             "--sleepers" => {
                 o.sleepers = Some(
                     val()?
@@ -69,19 +111,19 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
             }
             "--tools" => o.tools = Some(val()?.split(',').map(str::to_string).collect()),
             "--json" => o.json = Some(val()?),
-            "--calls" => o.calls = val()?.parse().map_err(|e| format!("--calls: {e}"))?,
+            "--calls" => o.calls = Some(val()?.parse().map_err(|e| format!("--calls: {e}"))?),
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             s => o.positional.push(s.to_string()),
         }
     }
-    if o.rounds == 0 || o.reps == 0 || o.calls == 0 {
+    if o.rounds == 0 || o.reps == 0 || o.calls == Some(0) {
         return Err("--rounds, --reps and --calls must be at least 1".into());
     }
     Ok(o)
 }
 
-const USAGE: &str = "usage: pskit-bench <procscan|uss|syscalls|small> [--rounds R] [--reps K] \
-[--sleepers N,M] [--tools a,b] [--calls C] [--json FILE]";
+const USAGE: &str = "usage: pskit-bench <all|procscan|uss|syscalls|instructions|small|conns> \
+[--rounds R] [--reps K] [--sleepers N,M] [--tools a,b] [--calls C] [--json FILE|-] [K ...]";
 
 fn main() {
     sleepers::install_signal_handlers();
@@ -90,18 +132,42 @@ fn main() {
         eprintln!("{USAGE}");
         std::process::exit(2);
     };
-    let result = parse_opts(&args[1..]).and_then(|o| match cmd.as_str() {
-        "procscan" => procscan(&o),
-        "uss" => uss(&o),
-        "conns" => conns::run(&o),
-        "syscalls" => syscalls::run(&o.sleepers, &o.tools, o.json.as_deref()),
-        "small" => small::run(o.rounds, o.reps, o.calls, o.json.as_deref()),
-        "one" => one(&o.positional),
-        "-h" | "--help" | "help" => {
-            println!("{USAGE}");
-            Ok(())
+    let result = parse_opts(&args[1..]).and_then(|o| {
+        if o.json.as_deref() == Some("-") {
+            report::set_tables_to_stderr();
         }
-        other => Err(format!("unknown subcommand '{other}'\n{USAGE}")),
+        let started = Instant::now();
+        let section = match cmd.as_str() {
+            "all" => all(&o)?,
+            "procscan" => procscan(&o)?,
+            "uss" => uss(&o)?,
+            "conns" => conns::run(&o)?,
+            "syscalls" => syscalls::run(&o.sleepers, &o.tools)?,
+            "instructions" => instructions::run(&o.sleepers, &o.tools)?,
+            "small" => small::run(o.rounds, o.small_reps(), o.small_calls(), &o.tools)?,
+            "one" => return one(&o.positional),
+            "-h" | "--help" | "help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unknown subcommand '{other}'\n{USAGE}")),
+        };
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!("pskit-bench {cmd}: done in {secs:.0} s");
+        // `all` returns its workloads already keyed by name.
+        let workloads = if cmd == "all" {
+            section
+        } else {
+            serde_json::json!({ cmd.as_str(): section })
+        };
+        let doc = serde_json::json!({
+            "command": std::iter::once("pskit-bench".to_string()).chain(args.clone())
+                .collect::<Vec<_>>().join(" "),
+            "machine": machine_json(),
+            "seconds": secs,
+            "workloads": workloads,
+        });
+        write_document(o.json.as_deref(), &doc)
     });
     if let Err(e) = result {
         eprintln!("pskit-bench: error: {e}");
@@ -109,8 +175,58 @@ fn main() {
     }
 }
 
-/// Prints the machine, kernel and date the numbers belong to.
-fn print_machine(bench: &str, o: &Opts, ns: &[usize]) {
+/// Writes the JSON document to `path` (`-`: standard output).
+fn write_document(path: Option<&str>, doc: &serde_json::Value) -> Result<(), String> {
+    let Some(path) = path else { return Ok(()) };
+    let text = serde_json::to_string_pretty(doc).map_err(|e| e.to_string())?;
+    if path == "-" {
+        println!("{text}");
+    } else {
+        std::fs::write(path, text + "\n").map_err(|e| format!("writing {path}: {e}"))?;
+        eprintln!("JSON document written to {path}");
+    }
+    Ok(())
+}
+
+/// Every workload in turn, with the sizes of the README's table: the process scan at
+/// 0 / 500 / 2,000 extra sleepers, memory_full_info at 500, syscalls and instructions
+/// N=0 → N=500, 10,000 calls of each small function, and 0 / 1,000 / 10,000 loopback
+/// connections. About 6 minutes on a 2-core machine.
+fn all(o: &Opts) -> Result<serde_json::Value, String> {
+    let with = |sleepers: &[usize], positional: &[&str]| Opts {
+        sleepers: Some(sleepers.to_vec()),
+        positional: positional.iter().map(|s| s.to_string()).collect(),
+        tools: None,
+        ..o.clone()
+    };
+    let mut doc = serde_json::Map::new();
+    doc.insert("procscan".into(), procscan(&with(&[0, 500, 2000], &[]))?);
+    doc.insert("uss".into(), uss(&with(&[500], &[]))?);
+    doc.insert(
+        "syscalls".into(),
+        syscalls::run(&Some(vec![0, 500]), &None)?,
+    );
+    if instructions::available() {
+        let section = instructions::run(&Some(vec![0, 500]), &None)?;
+        doc.insert("instructions".into(), section);
+    } else {
+        let why = "valgrind is not installed (apt-get install -y valgrind): \
+                   instructions per process not measured";
+        eprintln!("pskit-bench all: WARNING: {why}");
+        out!("\n### User-space instructions per process\n{why}");
+        doc.insert("instructions".into(), serde_json::json!({ "missing": why }));
+    }
+    let small = small::run(o.rounds, o.small_reps(), o.small_calls(), &None)?;
+    doc.insert("small".into(), small);
+    doc.insert(
+        "conns".into(),
+        conns::run(&with(&[], &["0", "1000", "10000"]))?,
+    );
+    Ok(serde_json::Value::Object(doc))
+}
+
+/// The machine the numbers belong to.
+fn machine_json() -> serde_json::Value {
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .unwrap_or_default()
@@ -125,16 +241,39 @@ fn print_machine(bench: &str, o: &Opts, ns: &[usize]) {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
-    let nproc = std::thread::available_parallelism().map_or(0, |n| n.get());
-    // SAFETY: geteuid has no preconditions.
-    let euid = unsafe { libc::geteuid() };
-    println!(
-        "\n## pskit-bench {bench}: {date}, nproc {nproc}, kernel {}, {cpu}, euid {euid}",
-        kernel.trim()
+    let mem_kib = std::fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+        .unwrap_or(0);
+    serde_json::json!({
+        "date": date,
+        "kernel": kernel.trim(),
+        "cpu": cpu,
+        "nproc": std::thread::available_parallelism().map_or(0, |n| n.get()),
+        "mem_total_bytes": mem_kib * 1024,
+        // SAFETY: geteuid has no preconditions.
+        "euid": unsafe { libc::geteuid() },
+    })
+}
+
+/// Prints the machine, kernel and date the numbers belong to.
+fn print_machine(bench: &str, o: &Opts, ns: &[usize]) {
+    let m = machine_json();
+    out!(
+        "\n## pskit-bench {bench}: {}, nproc {}, kernel {}, {}, euid {}",
+        m["date"].as_str().unwrap_or("?"),
+        m["nproc"],
+        m["kernel"].as_str().unwrap_or("?"),
+        m["cpu"].as_str().unwrap_or("?"),
+        m["euid"]
     );
-    println!(
+    out!(
         "rounds {} x reps {} per tool, interleaved in a fixed order; sleepers {:?}",
-        o.rounds, o.reps, ns
+        o.rounds,
+        o.reps,
+        ns
     );
 }
 
@@ -209,30 +348,21 @@ fn run_rounds(
     Ok(samples)
 }
 
-fn write_json(path: Option<&str>, samples: &[Sample]) -> Result<(), String> {
-    if let Some(p) = path {
-        let mut text = String::new();
-        for s in samples {
-            text.push_str(&s.to_json().to_string());
-            text.push('\n');
-        }
-        std::fs::write(p, text).map_err(|e| format!("writing {p}: {e}"))?;
-        eprintln!("raw samples written to {p}");
-    }
-    Ok(())
+/// Raw samples as JSON objects, for the document's `samples`.
+fn samples_json(samples: &[Sample]) -> Vec<serde_json::Value> {
+    samples.iter().map(Sample::to_json).collect()
 }
 
 /// `procscan`: the 10-attribute process table scan at 0 and 2000 extra sleepers.
-fn procscan(o: &Opts) -> Result<(), String> {
-    let ns = o.sleepers.clone().unwrap_or_else(|| vec![0, 2000]);
+fn procscan(o: &Opts) -> Result<serde_json::Value, String> {
+    let ns = o.sleepers.clone().unwrap_or_else(|| vec![0, 500, 2000]);
     let pv = psutil::check()?;
     print_machine("procscan", o, &ns);
-    println!(
+    out!(
         "attrs: pid ppid name status username create_time cpu_times memory_info num_threads \
          cmdline; psutil {pv}, sysinfo 0.40 (system,user; cpu+memory+user+cmd, without tasks)"
     );
     let samples = run_rounds("procscan", tools::PROCSCAN_TOOLS, "procscan", o, &ns)?;
-    write_json(o.json.as_deref(), &samples)?;
     let sums = summarize(&samples);
     // The in-process tools in their round order, then psutil's two.
     let order: Vec<String> = tools::PROCSCAN_TOOLS
@@ -240,22 +370,31 @@ fn procscan(o: &Opts) -> Result<(), String> {
         .chain(&["psutil", "psutil-first"])
         .map(|s| s.to_string())
         .collect();
-    print_per_n(
+    let summary = print_per_n(
         "Process scan (µs per process)",
         &sums,
         &order,
         "floor",
         None,
     );
+    let mut marginal_rows = Vec::new();
     if ns.len() >= 2 {
         let (lo, hi) = (ns[0], ns[ns.len() - 1]);
-        print_marginal(&sums, &order, lo, hi, "floor", "floor-eof");
+        marginal_rows = print_marginal(&sums, &order, lo, hi, "floor", "floor-eof");
         print_target(&sums, &["pskit", "pskit-steady"], lo, hi, "floor", 1.10);
     }
-    Ok(())
+    Ok(serde_json::json!({
+        "attrs": tools::SCAN_ATTRS.map(|a| format!("{a:?}")),
+        "ps_format": tools::PS_FORMAT,
+        "sleepers": ns,
+        "summary": summary,
+        "marginal": marginal_rows,
+        "samples": samples_json(&samples),
+    }))
 }
 
 /// Prints the marginal table: µs per extra process, with ratios to two floors.
+/// Returns its rows as JSON objects.
 fn print_marginal(
     sums: &BTreeMap<(usize, String), Summary>,
     order: &[String],
@@ -263,26 +402,33 @@ fn print_marginal(
     hi: usize,
     floor: &str,
     floor2: &str,
-) {
+) -> Vec<serde_json::Value> {
+    let mut rows = Vec::new();
     let Some((f_med, f_min)) = marginal(sums, floor, lo, hi) else {
-        return;
+        return rows;
     };
     let f2 = marginal(sums, floor2, lo, hi).map_or(f64::NAN, |m| m.0);
-    println!("\n### Marginal µs per extra process (N={lo} → N={hi})");
-    println!(
+    out!("\n### Marginal µs per extra process (N={lo} → N={hi})");
+    out!(
         "| tool | marginal µs/proc (median) | ×{floor} | ×{floor2} | marginal from min | ×{floor} (min) |"
     );
-    println!("|---|---:|---:|---:|---:|---:|");
+    out!("|---|---:|---:|---:|---:|---:|");
     for tool in order {
         if let Some((med, mn)) = marginal(sums, tool, lo, hi) {
-            println!(
+            out!(
                 "| {tool} | {med:.1} | {:.2} | {:.2} | {mn:.1} | {:.2} |",
                 med / f_med,
                 med / f2,
                 mn / f_min
             );
+            rows.push(serde_json::json!({
+                "from_sleepers": lo, "to_sleepers": hi, "tool": tool,
+                "us_per_proc_med": med, "us_per_proc_min": mn,
+                "ratio_to_floor": med / f_med, "ratio_to_floor_min": mn / f_min,
+            }));
         }
     }
+    rows
 }
 
 /// Prints PASS/MISS lines for the marginal ratio target.
@@ -300,7 +446,7 @@ fn print_target(
     for t in tools {
         if let Some((m, _)) = marginal(sums, t, lo, hi) {
             let r = m / f;
-            println!(
+            out!(
                 "target: {t} marginal {m:.1} µs/proc = {r:.2}× {floor} (limit {limit:.2}×): {}",
                 if r <= limit { "PASS" } else { "MISS" }
             );
@@ -309,15 +455,12 @@ fn print_target(
 }
 
 /// `uss`: memory_full_info over every process at 500 extra sleepers.
-fn uss(o: &Opts) -> Result<(), String> {
+fn uss(o: &Opts) -> Result<serde_json::Value, String> {
     let ns = o.sleepers.clone().unwrap_or_else(|| vec![500]);
     let pv = psutil::check()?;
     print_machine("uss", o, &ns);
-    println!(
-        "memory_full_info() of every process; floor = smaps_rollup (to EOF) + statm; psutil {pv}"
-    );
+    out!("memory_full_info() of every process; floor = smaps_rollup (to EOF) + statm; psutil {pv}");
     let samples = run_rounds("uss", tools::USS_TOOLS, "uss", o, &ns)?;
-    write_json(o.json.as_deref(), &samples)?;
     let sums = summarize(&samples);
     let order: Vec<String> = [
         "floor-uss",
@@ -330,11 +473,11 @@ fn uss(o: &Opts) -> Result<(), String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    println!(
+    out!(
         "\nµs per process = total / PIDs in /proc (floor-uss's count); kernel threads \
          count as processes with zero USS/PSS/swap (psutil's values)."
     );
-    print_per_n(
+    let summary = print_per_n(
         "memory_full_info (µs per process in the table)",
         &sums,
         &order,
@@ -355,18 +498,24 @@ fn uss(o: &Opts) -> Result<(), String> {
                     (true, true) => "PASS",
                     (true, false) => "MISS",
                 };
-                println!(
+                out!(
                     "{t} at N={hi}: {us:.1} µs/proc = {r:.2}× floor-uss, {r_min:.2}× \
                      from minimums (limit 1.05× of medians): {verdict}"
                 );
             }
         }
     }
+    let mut marginal_rows = Vec::new();
     if ns.len() >= 2 {
         let (lo, hi) = (ns[0], ns[ns.len() - 1]);
-        print_marginal(&sums, &order, lo, hi, "floor-uss", "floor-rollup");
+        marginal_rows = print_marginal(&sums, &order, lo, hi, "floor-uss", "floor-rollup");
     }
-    Ok(())
+    Ok(serde_json::json!({
+        "sleepers": ns,
+        "summary": summary,
+        "marginal": marginal_rows,
+        "samples": samples_json(&samples),
+    }))
 }
 
 /// `one TOOL K`: K samples of one in-process tool, one JSON line each (the first

@@ -1,6 +1,19 @@
 //! Samples, statistics (min / median) and the printed tables.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static TABLES_TO_STDERR: AtomicBool = AtomicBool::new(false);
+
+/// Sends the human tables to standard error (standard output carries the JSON).
+pub fn set_tables_to_stderr() {
+    TABLES_TO_STDERR.store(true, Ordering::Relaxed);
+}
+
+/// Whether the human tables go to standard error.
+pub fn tables_to_stderr() -> bool {
+    TABLES_TO_STDERR.load(Ordering::Relaxed)
+}
 
 /// One timed run of one tool.
 #[derive(Debug, Clone)]
@@ -62,8 +75,6 @@ pub struct Summary {
     pub med_secs: f64,
 }
 
-impl Summary {}
-
 /// Summaries keyed by (sleepers, tool), for samples of one bench.
 pub fn summarize(samples: &[Sample]) -> BTreeMap<(usize, String), Summary> {
     let mut groups: BTreeMap<(usize, String), Vec<&Sample>> = BTreeMap::new();
@@ -90,14 +101,15 @@ pub fn summarize(samples: &[Sample]) -> BTreeMap<(usize, String), Summary> {
 }
 
 /// Prints one table per sleeper count: µs per process (min / median) and the
-/// median's ratio to `floor`'s median.
+/// median's ratio to `floor`'s median. Returns the same rows as JSON objects.
 pub fn print_per_n(
     title: &str,
     sums: &BTreeMap<(usize, String), Summary>,
     order: &[String],
     floor: &str,
     common: Option<&str>,
-) {
+) -> Vec<serde_json::Value> {
+    let mut rows = Vec::new();
     let ns: Vec<usize> = {
         let mut v: Vec<usize> = sums.keys().map(|k| k.0).collect();
         v.dedup();
@@ -113,14 +125,14 @@ pub fn print_per_n(
             None => s.procs,
         };
         let fl_us = fl.med_secs * 1e6 / denom(fl);
-        println!("\n### {title}, N={n} extra sleepers");
-        println!("| tool | samples | procs | total ms min / med | µs/proc min / med | ×{floor} |");
-        println!("|---|---:|---:|---:|---:|---:|");
+        out!("\n### {title}, N={n} extra sleepers");
+        out!("| tool | samples | procs | total ms min / med | µs/proc min / med | ×{floor} |");
+        out!("|---|---:|---:|---:|---:|---:|");
         for tool in order {
             if let Some(s) = sums.get(&(n, tool.clone())) {
                 let d = denom(s);
                 let med_us = s.med_secs * 1e6 / d;
-                println!(
+                out!(
                     "| {tool} | {} | {:.0} | {:.2} / {:.2} | {:.1} / {:.1} | {:.2} |",
                     s.count,
                     s.procs,
@@ -130,9 +142,16 @@ pub fn print_per_n(
                     med_us,
                     med_us / fl_us
                 );
+                rows.push(serde_json::json!({
+                    "sleepers": n, "tool": tool, "samples": s.count, "procs": s.procs,
+                    "min_secs": s.min_secs, "med_secs": s.med_secs,
+                    "us_per_proc_min": s.min_secs * 1e6 / d, "us_per_proc_med": med_us,
+                    "ratio_to_floor": med_us / fl_us,
+                }));
             }
         }
     }
+    rows
 }
 
 /// Marginal cost per extra process between two sleeper counts, from medians and

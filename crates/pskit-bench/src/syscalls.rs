@@ -20,6 +20,7 @@ const DEFAULT_TOOLS: &[&str] = &[
     "pskit-steady",
     "sysinfo",
     "sysinfo-second",
+    "ps",
     "psutil",
     "floor-uss",
     "pskit-uss",
@@ -100,12 +101,11 @@ fn one_scan(tool: &str) -> Result<Counts, String> {
     Ok((d, p2))
 }
 
-/// The `syscalls` subcommand.
+/// The `syscalls` subcommand; returns its JSON section.
 pub fn run(
     sleepers: &Option<Vec<usize>>,
     tools: &Option<Vec<String>>,
-    json: Option<&str>,
-) -> Result<(), String> {
+) -> Result<serde_json::Value, String> {
     let hi = sleepers
         .as_ref()
         .and_then(|v| v.last().copied())
@@ -128,9 +128,9 @@ pub fn run(
         }
         drop(s);
     }
-    println!("\n### Syscalls per process (strace -f -c; one more scan, N=0 → N={hi})");
-    println!("| tool | per scan at N=0 | procs N=0 → N={hi} | marginal syscalls/proc | breakdown per proc |");
-    println!("|---|---:|---:|---:|---|");
+    out!("\n### Syscalls per process (strace -f -c; one more scan, N=0 → N={hi})");
+    out!("| tool | per scan at N=0 | procs N=0 → N={hi} | marginal syscalls/proc | breakdown per proc |");
+    out!("|---|---:|---:|---:|---|");
     let mut rows = Vec::new();
     for t in &tools {
         let (c0, p0) = &at[&0][t];
@@ -148,7 +148,7 @@ pub fn run(
         let mut parts: Vec<(&String, &f64)> = per.iter().filter(|(_, v)| v.abs() >= 0.05).collect();
         parts.sort_by(|a, b| b.1.total_cmp(a.1));
         let breakdown: Vec<String> = parts.iter().map(|(k, v)| format!("{v:.2} {k}")).collect();
-        println!(
+        out!(
             "| {t} | {scan0:.0} | {p0:.0} → {p1:.0} | {total:.2} | {} |",
             breakdown.join(", ")
         );
@@ -161,16 +161,12 @@ pub fn run(
         let (c0, p0) = &at[&0][pk];
         let (c1, p1) = &at[&hi][pk];
         let total = (c1.values().sum::<f64>() - c0.values().sum::<f64>()) / (p1 - p0);
-        println!(
+        out!(
             "target: {pk} {total:.2} syscalls/proc (limit 14): {}",
             if total <= 14.0 { "PASS" } else { "MISS" }
         );
     }
-    if let Some(p) = json {
-        let text = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
-        std::fs::write(p, text).map_err(|e| format!("writing {p}: {e}"))?;
-    }
-    Ok(())
+    Ok(serde_json::json!({"sleepers": [0, hi], "rows": rows}))
 }
 
 #[cfg(test)]

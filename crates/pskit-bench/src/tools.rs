@@ -31,7 +31,11 @@ pub const PROCSCAN_TOOLS: &[&str] = &[
     "pskit-steady",
     "sysinfo",
     "sysinfo-second",
+    "ps",
 ];
+
+/// The `ps` columns that match the scan's attributes.
+pub const PS_FORMAT: &str = "pid,ppid,comm,stat,user,lstart,cputime,rss,vsz,nlwp,args";
 
 /// The in-process memory_full_info tools, in the fixed order of a round.
 pub const USS_TOOLS: &[&str] = &["floor-uss", "floor-rollup", "pskit-uss", "pskit-uss-proc"];
@@ -70,6 +74,7 @@ pub fn make_cold(name: &str) -> Result<Box<dyn Tool>, String> {
         "floor-rollup" => Box::new(FloorUss(RawReader::new(), false)),
         "pskit-uss" => Box::new(PskitUss),
         "pskit-uss-proc" => Box::new(PskitUssProc),
+        "ps" => Box::new(PsCommand),
         other => return Err(format!("unknown tool '{other}'")),
     };
     Ok(t)
@@ -209,5 +214,23 @@ impl Tool for PskitUssProc {
             }
         }
         Ok(n)
+    }
+}
+
+/// `ps -eo PS_FORMAT` as a whole command (fork, exec, its /proc reads and its output),
+/// counted by its output rows.
+struct PsCommand;
+impl Tool for PsCommand {
+    fn sample(&mut self) -> Result<usize, String> {
+        let out = std::process::Command::new("ps")
+            .args(["-eo", PS_FORMAT])
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| format!("cannot run ps (apt-get install -y procps): {e}"))?;
+        if !out.status.success() {
+            return Err(format!("ps -eo {PS_FORMAT} failed: {}", out.status));
+        }
+        let rows = out.stdout.split(|&b| b == b'\n').filter(|l| !l.is_empty());
+        Ok(rows.count().saturating_sub(1))
     }
 }
