@@ -1,6 +1,6 @@
 //! /proc/PID/stat and /proc/PID/task/TID/stat.
 
-use super::{fields, parse_i64, parse_u64};
+use super::{parse_i64, parse_u64};
 
 /// The fields of a stat line that pskit uses. Tick counts are raw (divide by CLK_TCK).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,27 +46,68 @@ impl std::fmt::Display for StatError {
     }
 }
 
+/// Splits `text` into at most `N` fields separated by spaces or newlines (the kernel
+/// writes one space between fields and a newline at the end), skipping empty ones;
+/// returns how many were found; the text after the `N`th field is not looked at.
+///
+/// The separators are found eight bytes at a time (a stat line is about 300 bytes and
+/// this split was a third of a process scan's user-space instructions byte by byte).
+fn split_fields<'a, const N: usize>(text: &'a [u8], out: &mut [&'a [u8]; N]) -> usize {
+    let mut count = 0;
+    let mut start = 0;
+    let mut push = |start: usize, end: usize| {
+        if end > start {
+            out[count] = &text[start..end];
+            count += 1;
+        }
+        count == N
+    };
+    let mut chunks = text.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let mut mask = separator_bytes(word);
+        while mask != 0 {
+            let end = at + (mask.trailing_zeros() / 8) as usize;
+            if push(start, end) {
+                return N;
+            }
+            start = end + 1;
+            mask &= mask - 1;
+        }
+        at += 8;
+    }
+    for (k, &b) in chunks.remainder().iter().enumerate() {
+        if b == b' ' || b == b'\n' {
+            if push(start, at + k) {
+                return N;
+            }
+            start = at + k + 1;
+        }
+    }
+    push(start, text.len());
+    count
+}
+
+/// The high bit of every byte of `word` that is a space or a newline (exact: no false
+/// positives, unlike the shorter zero-byte tests).
+fn separator_bytes(word: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let zero_bytes = |x: u64| !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+    zero_bytes(word ^ 0x2020_2020_2020_2020) | zero_bytes(word ^ 0x0a0a_0a0a_0a0a_0a0a)
+}
+
 /// Parses a stat line.
 pub(crate) fn parse_stat(data: &[u8]) -> Result<Stat, StatError> {
-    let open = data
-        .iter()
-        .position(|&b| b == b'(')
-        .ok_or(StatError::NoComm)?;
-    let close = data
-        .iter()
-        .rposition(|&b| b == b')')
-        .ok_or(StatError::NoComm)?;
+    let open = memchr::memchr(b'(', data).ok_or(StatError::NoComm)?;
+    let close = memchr::memrchr(b')', data).ok_or(StatError::NoComm)?;
     if close < open {
         return Err(StatError::NoComm);
     }
     let comm = data[open + 1..close].to_vec();
     // Fields after ") ", numbered from 0 (state) as in psutil's docs.
     let mut f: [&[u8]; 40] = [b""; 40];
-    let mut count = 0;
-    for (i, field) in fields(&data[close + 1..]).take(40).enumerate() {
-        f[i] = field;
-        count = i + 1;
-    }
+    let count = split_fields(&data[close + 1..], &mut f);
     let num = |i: usize, name: &'static str| -> Result<u64, StatError> {
         if i >= count {
             return Err(StatError::Field(name));
@@ -148,6 +189,31 @@ mod tests {
         // Old kernel: no processor, no delayacct field.
         assert_eq!(s.processor, None);
         assert_eq!(s.blkio_ticks, 0);
+    }
+
+    #[test]
+    fn split_fields_matches_a_plain_split() {
+        // Every mix of the bytes that matter, at every length up to 40 and at every
+        // alignment: the word-at-a-time split must agree with the obvious one.
+        let alphabet = [b' ', b'\n', b'1', b'x', 0x8a, 0xa0, 0x20 | 0x80];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 41) as usize;
+            let text: Vec<u8> = (0..len)
+                .map(|k| alphabet[((seed >> (k % 60)) as usize + k * 7) % alphabet.len()])
+                .collect();
+            let expected: Vec<&[u8]> = text
+                .split(|&b| b == b' ' || b == b'\n')
+                .filter(|f| !f.is_empty())
+                .take(5)
+                .collect();
+            let mut out: [&[u8]; 5] = [b""; 5];
+            let n = split_fields(&text, &mut out);
+            assert_eq!(&out[..n], &expected[..], "{text:?}");
+        }
     }
 
     #[test]

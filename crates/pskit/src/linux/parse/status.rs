@@ -25,13 +25,26 @@ pub(crate) struct Status {
     pub hugetlb: Option<u64>,
 }
 
-/// The value of one `Key:` line, found by scanning only as far as that line (the scan
-/// needs `Uid:`, line 9 of about 57, so the rest is never looked at).
+/// The value of one `Key:` line, found by searching only as far as that line (the scan
+/// needs `Uid:`, line 9 of about 57, so the rest is never looked at). The search is for
+/// `\nKey:` with one SIMD substring search: the kernel escapes a newline in the `Name:`
+/// value, so the first match is the line.
 pub(crate) fn field<'a>(data: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
-    data.split(|&b| b == b'\n').find_map(|line| {
-        let rest = line.strip_prefix(key)?;
-        rest.strip_prefix(b":")
-    })
+    let mut needle = [0u8; 40];
+    let n = key.len() + 2;
+    if n > needle.len() {
+        return None;
+    }
+    needle[0] = b'\n';
+    needle[1..n - 1].copy_from_slice(key);
+    needle[n - 1] = b':';
+    let start = if data.starts_with(&needle[1..n]) {
+        n - 1
+    } else {
+        memchr::memmem::find(data, &needle[..n])? + n
+    };
+    let rest = &data[start..];
+    Some(&rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())])
 }
 
 /// The real, effective, saved and filesystem ids of a `Uid:` or `Gid:` line.
@@ -133,6 +146,13 @@ Cpus_allowed_list:\t0-1\nvoluntary_ctxt_switches:\t12\nnonvoluntary_ctxt_switche
         assert_eq!(ids(b"Uid:\t1\t2\n", b"Uid"), None);
         assert_eq!(field(STATUS, b"Tgid"), Some(&b"\t4242"[..]));
         assert_eq!(field(STATUS, b"Nope"), None);
+        // The first line, a last line without a newline, and a name that holds an
+        // escaped newline followed by a key (the kernel writes `\\n` for a newline).
+        let odd = b"Name:\tx\\nUid:\t9\nUid:\t1 2 3 4";
+        assert_eq!(field(odd, b"Name"), Some(&b"\tx\\nUid:\t9"[..]));
+        assert_eq!(field(odd, b"Uid"), Some(&b"\t1 2 3 4"[..]));
+        assert_eq!(ids(odd, b"Uid"), Some([1, 2, 3, 4]));
+        assert_eq!(field(b"", b"Uid"), None);
     }
 
     #[test]
