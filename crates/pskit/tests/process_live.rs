@@ -114,6 +114,8 @@ fn wait_returns_exit_codes_and_none_for_non_children() {
 fn wait_procs_splits_gone_and_alive() {
     let quick = Command::new("true").spawn().unwrap();
     let slow = common::spawn_sleeper();
+    // `true` has exited (a zombie until reaped) before the 300 ms wait starts.
+    common::wait_for_state(quick.id(), 'Z');
     let procs = vec![
         Process::new(quick.id()).unwrap(),
         Process::new(slow.pid()).unwrap(),

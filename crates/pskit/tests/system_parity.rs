@@ -127,10 +127,36 @@ fn cpu_times_and_stats_bracketed() {
     );
     let b = py(code);
     // 0.011 s: psutil rounds nothing, but both divide the same ticks; allow one tick.
-    bracket("cpu_times", &a[0], &json(&mid.0), &b[0], 0.011);
+    // On a tickless kernel an idle period in progress is counted as iowait while a task
+    // waits for I/O and as idle afterwards, so iowait alone may go backwards: those two
+    // are bracketed as their sum, and iowait with a second of slack.
+    let idle_as_sum = |v: &Value| {
+        let mut v = v.clone();
+        let sum = f(&v["idle"]) + f(&v["iowait"]);
+        v["idle"] = sum.into();
+        v
+    };
+    let check = |what: &str, a: &Value, m: &Value, b: &Value| {
+        bracket(
+            what,
+            &idle_as_sum(a),
+            &idle_as_sum(m),
+            &idle_as_sum(b),
+            0.011,
+        );
+        let io = |v: &Value| f(&v["iowait"]);
+        assert!(
+            io(a) - 1.0 <= io(m) && io(m) <= io(b) + 1.0,
+            "{what}.iowait: pskit {} not near psutil [{}, {}]",
+            io(m),
+            io(a),
+            io(b)
+        );
+    };
+    check("cpu_times", &a[0], &json(&mid.0), &b[0]);
     assert_eq!(a[1].as_array().unwrap().len(), mid.1.len());
     for (i, t) in mid.1.iter().enumerate() {
-        bracket("cpu_times_percpu", &a[1][i], &json(t), &b[1][i], 0.011);
+        check("cpu_times_percpu", &a[1][i], &json(t), &b[1][i]);
     }
     bracket("cpu_stats", &a[2], &json(&mid.2), &b[2], 0.0);
 }
@@ -156,7 +182,8 @@ fn cpu_freq_boot_time_loadavg() {
     if v[0].is_null() {
         assert!(pskit::cpu_freq().unwrap().is_none());
     }
-    assert_eq!(pskit::boot_time().unwrap(), f(&v[2]));
+    // The boot time is derived from the wall clock, which NTP may step on a fresh VM.
+    assert!((pskit::boot_time().unwrap() - f(&v[2])).abs() <= 1.0);
     let (one, _, fifteen) = pskit::getloadavg().unwrap();
     assert!((one - f(&v[3][0])).abs() < 1.0);
     assert!((fifteen - f(&v[3][2])).abs() < 0.5);
@@ -164,22 +191,41 @@ fn cpu_freq_boot_time_loadavg() {
 
 #[test]
 fn cpu_percent_blocking_matches_psutil_over_the_same_second() {
-    // psutil measures in a child over the same 1 s window; utilisation is a gauge, so
-    // allow 15 points (the two windows are offset by process start-up).
-    let child = Command::new("python3")
-        .arg("-c")
-        .arg(format!("{PRELUDE}\nout([psutil.cpu_percent(interval=1), psutil.cpu_times_percent(interval=None)])"))
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mine = pskit::cpu_percent(Some(Duration::from_secs(1))).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(
-        (mine - f(&v[0])).abs() <= 15.0,
-        "pskit {mine} vs psutil {}",
-        v[0]
-    );
+    // psutil measures in a child over the same 1 s window, started once the child has
+    // imported psutil (Python's start-up is itself load that only one side would see);
+    // utilisation is a gauge, so allow 15 points, and three tries on a busy machine.
+    let mut seen = Vec::new();
+    let mut mine = 0.0;
+    for _ in 0..3 {
+        let mut child = Command::new("python3")
+            .arg("-c")
+            .arg(format!(
+                "{PRELUDE}\nprint('ready', flush=True)\n\
+                 out([psutil.cpu_percent(interval=1), psutil.cpu_times_percent(interval=None)])"
+            ))
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut ready = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut ready).unwrap();
+        assert_eq!(
+            ready.trim(),
+            "ready",
+            "psutil must be importable by python3"
+        );
+        mine = pskit::cpu_percent(Some(Duration::from_secs(1))).unwrap();
+        let mut rest = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut rest).unwrap();
+        assert!(child.wait().unwrap().success());
+        let v: Value = serde_json::from_slice(&rest).unwrap();
+        if (mine - f(&v[0])).abs() <= 15.0 {
+            seen.clear();
+            break;
+        }
+        seen.push((mine, f(&v[0])));
+    }
+    assert!(seen.is_empty(), "pskit vs psutil cpu_percent: {seen:?}");
     assert_eq!(mine, (mine * 10.0).round() / 10.0, "rounded to 1 decimal");
     let t = pskit::cpu_times_percent(Some(Duration::from_millis(500))).unwrap();
     let fields = [t.user, t.nice, t.system, t.idle, t.iowait, t.irq, t.softirq];

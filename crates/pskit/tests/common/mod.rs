@@ -106,9 +106,19 @@ pub fn spawn_odd_child(arg0_is_exe: bool) -> OddChild {
         )
         .stdin(Stdio::null())
         .stdout(Stdio::null());
-    let child = TestChild {
-        child: cmd.spawn().unwrap(),
+    // A copy just written may be "text file busy" for a moment: another test thread
+    // that forked meanwhile holds the writing descriptor until its exec.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let spawned = loop {
+        match cmd.spawn() {
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                assert!(Instant::now() < deadline, "{exe:?} stays busy");
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => break other.unwrap(),
+        }
     };
+    let child = TestChild { child: spawned };
     wait_for_state(child.pid(), 'S');
     OddChild { child, dir, exe }
 }
