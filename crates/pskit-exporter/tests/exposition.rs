@@ -10,7 +10,9 @@ mod common;
 use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use common::{duplicate_series, get, samples, Running, PROMETHEUS_ACCEPT};
 
@@ -147,8 +149,44 @@ fn sleep_named(dir: &std::path::Path, name: &std::ffi::OsStr) -> std::path::Path
     path
 }
 
+/// Starts `cmd` (a copy made by [`sleep_named`]) and waits until it runs as `name`.
+fn start_named(cmd: &mut Command, name: &std::ffi::OsStr) -> Child {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    // A copy just written may be "text file busy" for a moment: another test thread
+    // that forked meanwhile holds the writing descriptor until its exec.
+    let mut child = loop {
+        match cmd.spawn() {
+            Ok(child) => break child,
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => panic!("cannot start {name:?}: {e}"),
+        }
+    };
+    while !pskit::Process::new(child.id())
+        .and_then(|p| p.name())
+        .is_ok_and(|n| n == name)
+    {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the child never ran as {name:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child
+}
+
+/// Serializes the test that churns processes with the one that compares process counts.
+static PROCESS_COUNT: Mutex<()> = Mutex::new(());
+
+fn process_count_lock() -> MutexGuard<'static, ()> {
+    PROCESS_COUNT.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 #[test]
 fn processes_churning_between_scrapes_never_break_a_scrape() {
+    let _counts = process_count_lock();
     let s = Running::with_flags(&[
         "--collector.disable-defaults",
         "--collector",
@@ -156,12 +194,12 @@ fn processes_churning_between_scrapes_never_break_a_scrape() {
         "--collector",
         "cgroups",
     ]);
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let churned = Arc::new(AtomicUsize::new(0));
     let churn = {
-        let stop = stop.clone();
+        let (stop, churned) = (stop.clone(), churned.clone());
         std::thread::spawn(move || {
-            let mut n = 0;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            while !stop.load(Ordering::Relaxed) {
                 let mut kids: Vec<Child> = (0..10)
                     .filter_map(|_| Command::new("sleep").arg("5").spawn().ok())
                     .collect();
@@ -170,13 +208,23 @@ fn processes_churning_between_scrapes_never_break_a_scrape() {
                     let _ = k.kill();
                     let _ = k.wait();
                 }
-                n += kids.len();
+                churned.fetch_add(kids.len(), Ordering::Relaxed);
             }
-            n
         })
     };
+    // At least 25 scrapes, and on until more than 50 processes came and went between
+    // them (spawning is slow on a loaded machine).
+    const GOAL: usize = 50;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut scrapes = 0;
     let mut previous: Vec<(String, String, f64)> = Vec::new();
-    for _ in 0..25 {
+    while scrapes < 25 || churned.load(Ordering::Relaxed) <= GOAL {
+        assert!(
+            Instant::now() < deadline,
+            "only {} processes churned during {scrapes} scrapes in 30 s",
+            churned.load(Ordering::Relaxed)
+        );
+        scrapes += 1;
         let r = get(s.addr, "/metrics", &[]);
         assert_eq!(r.status, 200);
         assert_eq!(duplicate_series(&r.body), Vec::<String>::new());
@@ -196,9 +244,10 @@ fn processes_churning_between_scrapes_never_break_a_scrape() {
         }
         previous = now;
     }
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let spawned = churn.join().unwrap();
-    assert!(spawned > 50, "only {spawned} processes churned");
+    stop.store(true, Ordering::Relaxed);
+    churn.join().unwrap();
+    let spawned = churned.load(Ordering::Relaxed);
+    assert!(spawned > GOAL, "only {spawned} processes churned");
     assert_promtool_clean(&get(s.addr, "/metrics", &[]).body);
 }
 
@@ -207,8 +256,7 @@ fn hostile_process_names_are_escaped_and_both_formats_still_parse() {
     let dir = tempfile::tempdir().unwrap();
     let name = <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"q\"b\\s\nn\xffx");
     let exe = sleep_named(dir.path(), name);
-    let _kids = Reaper(vec![Command::new(&exe).arg("30").spawn().unwrap()]);
-    std::thread::sleep(Duration::from_millis(100));
+    let _kids = Reaper(vec![start_named(Command::new(&exe).arg("30"), name)]);
     let s = Running::with_flags(&["--collector.disable-defaults", "--collector", "processes"]);
     let text = get(s.addr, "/metrics", &[]).body;
     assert!(
@@ -225,14 +273,15 @@ fn command_lines_and_environment_are_private_unless_enabled() {
     let secret = "pskit-secret-token-4b1d";
     let env_secret = "pskit-env-secret-77aa";
     let dir = tempfile::tempdir().unwrap();
-    let exe = sleep_named(dir.path(), std::ffi::OsStr::new("pskitprivtest"));
-    let _kids = Reaper(vec![Command::new(&exe)
-        .arg0(format!("pskitprivtest --password={secret}"))
-        .arg("30")
-        .env("PSKIT_TEST_SECRET", env_secret)
-        .spawn()
-        .unwrap()]);
-    std::thread::sleep(Duration::from_millis(100));
+    let name = std::ffi::OsStr::new("pskitprivtest");
+    let exe = sleep_named(dir.path(), name);
+    let _kids = Reaper(vec![start_named(
+        Command::new(&exe)
+            .arg0(format!("pskitprivtest --password={secret}"))
+            .arg("30")
+            .env("PSKIT_TEST_SECRET", env_secret),
+        name,
+    )]);
     let plain = Running::with_flags(&[]);
     let body = get(plain.addr, "/metrics", &[]).body;
     assert!(body.contains("groupname=\"pskitprivtest\""));
@@ -326,7 +375,14 @@ fn group_count_is_capped_with_the_rest_in_other() {
         "--collector",
         "processes",
     ]);
+    // The groups hold every process: their total is bracketed by the library's counts
+    // read just before and just after the scrape (other tests' short-lived children
+    // come and go meanwhile, hence the slack; the churning test waits its turn).
+    let _counts = process_count_lock();
+    let count = || pskit::pids().unwrap().len() as f64;
+    let before = count();
     let body = get(s.addr, "/metrics", &[]).body;
+    let after = count();
     let groups: Vec<_> = samples(&body)
         .into_iter()
         .filter(|(n, _, _)| n == "namedprocess_namegroup_num_procs")
@@ -334,9 +390,9 @@ fn group_count_is_capped_with_the_rest_in_other() {
     assert_eq!(groups.len(), 4, "{groups:?}");
     assert!(groups.iter().any(|(_, l, _)| l == "groupname=\"other\""));
     let total: f64 = groups.iter().map(|g| g.2).sum();
-    let pids = pskit::pids().unwrap().len() as f64;
+    const SLACK: f64 = 5.0;
     assert!(
-        (total - pids).abs() <= 10.0,
-        "{total} processes in groups, {pids} pids"
+        before.min(after) - SLACK <= total && total <= before.max(after) + SLACK,
+        "{total} processes in groups, {before} pids before the scrape, {after} after"
     );
 }

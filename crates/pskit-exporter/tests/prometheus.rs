@@ -6,6 +6,7 @@
 mod common;
 
 use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -26,6 +27,64 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// Whether a Prometheus answers `/-/ready` with 200 on `addr` (a process that took the
+/// port and never answers is no Prometheus).
+fn is_ready(addr: SocketAddr) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut reply = [0u8; 12];
+    stream
+        .write_all(b"GET /-/ready HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+        .and_then(|()| stream.read_exact(&mut reply))
+        .is_ok_and(|()| reply.ends_with(b" 200"))
+}
+
+/// Starts Prometheus with the config in `dir` on a free loopback port and waits until
+/// it is ready. The port is only free when picked: if Prometheus exits (another
+/// process took the port meanwhile), it is started again on a new one.
+fn start_prometheus(binary: &str, dir: &Path) -> (Killed, SocketAddr) {
+    for attempt in 0..5 {
+        let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        let log = dir.join(format!("prometheus-{attempt}.log"));
+        let mut prom = Killed(
+            Command::new(binary)
+                .arg(format!(
+                    "--config.file={}",
+                    dir.join("prometheus.yml").display()
+                ))
+                .arg(format!(
+                    "--storage.tsdb.path={}",
+                    dir.join(format!("data-{attempt}")).display()
+                ))
+                .arg(format!("--web.listen-address={addr}"))
+                .arg("--log.level=warn")
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(&log).unwrap())
+                .spawn()
+                .expect("start prometheus"),
+        );
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = prom.0.try_wait().unwrap() {
+                eprintln!(
+                    "prometheus on {addr} exited ({status}): {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                );
+                break;
+            }
+            if is_ready(addr) {
+                return (prom, addr);
+            }
+            assert!(Instant::now() < deadline, "Prometheus never got ready");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+    panic!("Prometheus did not start on any of five ports");
 }
 
 /// Runs an instant query; returns the (labels, value) pairs of the result vector.
@@ -82,34 +141,19 @@ fn prometheus_scrapes_pskit_and_sees_the_librarys_values() {
     std::thread::sleep(Duration::from_millis(100));
 
     let exporter = Running::with_flags(&[]);
-    let port = free_port();
-    let prom_addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    // A generous interval and timeout: the exporter answers by 90% of the timeout, and
+    // a first scrape on a loaded machine can take over a second.
     let config = format!(
-        "global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\nscrape_configs:\n  - job_name: pskit\n    static_configs:\n      - targets: ['{}']\n",
+        "global:\n  scrape_interval: 3s\n  scrape_timeout: 3s\nscrape_configs:\n  - job_name: pskit\n    static_configs:\n      - targets: ['{}']\n",
         exporter.addr
     );
     std::fs::write(dir.path().join("prometheus.yml"), config).unwrap();
-    let _prom = Killed(
-        Command::new(binary)
-            .arg(format!(
-                "--config.file={}",
-                dir.path().join("prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.path().join("data").display()
-            ))
-            .arg(format!("--web.listen-address={prom_addr}"))
-            .arg("--log.level=warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start prometheus"),
-    );
+    let (mut prom, prom_addr) = start_prometheus(binary, dir.path());
 
     // Wait for at least three successful scrapes.
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_secs(90);
     loop {
+        assert!(prom.0.try_wait().unwrap().is_none(), "Prometheus exited");
         let scrapes = query(prom_addr, "count_over_time(up{job=\"pskit\"}[1m])");
         let up = query(prom_addr, "up{job=\"pskit\"}");
         if scrapes.first().is_some_and(|s| s.1 >= 3.0) && up.first().is_some_and(|u| u.1 == 1.0) {

@@ -45,12 +45,21 @@ impl Sleeper {
         let exe = dir.join(CHILD_NAME);
         let sleep = which("sleep");
         std::fs::copy(&sleep, &exe).expect("copy sleep");
-        let child = Command::new(&exe)
-            .arg("600")
-            .spawn()
-            .expect("start the sleeper");
-        wait_for_name(child.id(), CHILD_NAME);
-        Sleeper { child, dir }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        // A copy just written may be "text file busy" for a moment: another test thread
+        // that forked meanwhile holds the writing descriptor until its exec.
+        let child = loop {
+            match Command::new(&exe).arg("600").spawn() {
+                Ok(child) => break child,
+                Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && Instant::now() < deadline => {
+                    thread::sleep(Duration::from_millis(10));
+                }
+                Err(e) => panic!("cannot start the sleeper: {e}"),
+            }
+        };
+        let sleeper = Sleeper { child, dir };
+        wait_until_sleeping(sleeper.pid(), CHILD_NAME);
+        sleeper
     }
 
     /// Its PID.
@@ -90,17 +99,22 @@ pub fn which(program: &str) -> PathBuf {
     PathBuf::from(path)
 }
 
-/// Waits until `/proc/PID/comm` reads `name` (the exec has happened).
-fn wait_for_name(pid: u32, name: &str) {
-    let deadline = Instant::now() + Duration::from_secs(5);
+/// Waits until `/proc/PID/comm` reads `name` (the exec has happened) and the state in
+/// `/proc/PID/stat` is `S` (it sleeps).
+fn wait_until_sleeping(pid: u32, name: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        if comm.trim_end() == name {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next());
+        if comm.trim_end() == name && state == Some("S") {
             return;
         }
         thread::sleep(Duration::from_millis(10));
     }
-    panic!("process {pid} never ran as {name}");
+    panic!("process {pid} never slept as {name}");
 }
 
 /// A detached tmux session of a fixed size on a server of its own, running one

@@ -228,7 +228,7 @@ impl super::Collect for FilesystemCollector {
 mod tests {
     use super::*;
     use crate::collect::Collect;
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::time::Instant;
 
     fn collector(statfs: StatFs) -> FilesystemCollector {
@@ -252,8 +252,10 @@ mod tests {
     #[test]
     fn a_hung_statfs_is_reported_stuck_and_not_waited_for_again() {
         let release = Arc::new(AtomicBool::new(false));
-        let gate = release.clone();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let (gate, counter) = (release.clone(), calls.clone());
         let statfs: StatFs = Arc::new(move |p: &Path| {
+            counter.fetch_add(1, Ordering::SeqCst);
             while !gate.load(Ordering::SeqCst) {
                 std::thread::sleep(Duration::from_millis(10));
             }
@@ -265,7 +267,9 @@ mod tests {
         c.collect(&mut first).unwrap();
         let mounts = value_count(&first, "node_filesystem_device_error", 1);
         assert!(mounts >= 1, "no mount to test with");
-        assert!(start.elapsed() < Duration::from_millis(150 * mounts as u64 + 500));
+        // The calls hang until released: finishing at all shows none was waited for
+        // beyond the timeout (generous bound for a loaded machine).
+        assert!(start.elapsed() < Duration::from_millis(100) * mounts as u32 + SLOW);
         assert_eq!(
             first
                 .skipped
@@ -278,22 +282,26 @@ mod tests {
             .families
             .iter()
             .all(|f| f.name != "node_filesystem_size_bytes" || f.samples.is_empty()));
-        // Stuck mounts are skipped at once while their call is pending.
+        // Each abandoned worker is in its call, one per mount point (a path mounted
+        // twice is asked once).
+        let pending = c.stuck.lock().unwrap().len();
+        assert!((1..=mounts).contains(&pending), "{pending} of {mounts}");
+        wait_until(|| calls.load(Ordering::SeqCst) == pending);
+        // Stuck mounts are skipped at once while their call is pending: with a timeout
+        // far longer than the bound, a single wait would show, and no call is made.
+        c.timeout = SLOW * 2;
         let start = Instant::now();
         let mut second = Batch::default();
         c.collect(&mut second).unwrap();
-        assert!(
-            start.elapsed() < Duration::from_millis(100),
-            "{:?}",
-            start.elapsed()
-        );
+        assert!(start.elapsed() < SLOW, "{:?}", start.elapsed());
         assert_eq!(
             value_count(&second, "node_filesystem_device_error", 1),
             mounts
         );
+        assert_eq!(calls.load(Ordering::SeqCst), pending);
         // When the calls return, the mounts are read again.
         release.store(true, Ordering::SeqCst);
-        std::thread::sleep(Duration::from_millis(200));
+        wait_until(|| c.stuck.lock().unwrap().is_empty());
         let mut third = Batch::default();
         c.collect(&mut third).unwrap();
         assert_eq!(value_count(&third, "node_filesystem_device_error", 1), 0);
@@ -301,6 +309,21 @@ mod tests {
             .families
             .iter()
             .any(|f| f.name == "node_filesystem_size_bytes" && !f.samples.is_empty()));
+    }
+
+    /// Far longer than any step of these tests takes, even on a loaded machine.
+    const SLOW: Duration = Duration::from_secs(10);
+
+    /// Polls `cond` until it holds; fails after [`SLOW`].
+    fn wait_until(cond: impl Fn() -> bool) {
+        let deadline = Instant::now() + SLOW;
+        while !cond() {
+            assert!(
+                Instant::now() < deadline,
+                "condition not met within {SLOW:?}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     #[test]
