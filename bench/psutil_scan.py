@@ -7,6 +7,10 @@ Usage:
                                          process_iter(ATTRS)
     psutil_scan.py uss REPS              1 first + REPS steady passes of
                                          memory_full_info() over every process
+    psutil_scan.py serve MODE            MODE is procscan or uss: one timed call per
+                                         line read from stdin (the first is "-first"),
+                                         so the caller can interleave psutil with its
+                                         own tools call by call
     psutil_scan.py small REPS CALLS      REPS batches of CALLS calls of each
                                          system-wide function and of two getters of
                                          its own Process() (one line per batch:
@@ -86,6 +90,20 @@ def emit(tool, secs, procs):
     sys.stdout.flush()
 
 
+MODES = {"procscan": (procscan, "psutil"), "uss": (uss, "psutil-uss")}
+
+
+def serve(mode):
+    fn, name = MODES[mode]
+    first = True
+    for _ in sys.stdin:
+        t0 = time.perf_counter()
+        n = fn()
+        dt = time.perf_counter() - t0
+        emit(name + "-first" if first else name, dt, n)
+        first = False
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -93,11 +111,14 @@ def main():
     if mode == "check":
         print(psutil.__version__)
         return
+    if mode == "serve":
+        serve(sys.argv[2])
+        return
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     if mode == "small":
         small(reps, int(sys.argv[3]))
         return
-    fn, name = {"procscan": (procscan, "psutil"), "uss": (uss, "psutil-uss")}[mode]
+    fn, name = MODES[mode]
     for i in range(reps + 1):
         t0 = time.perf_counter()
         n = fn()

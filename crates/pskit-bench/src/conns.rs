@@ -126,20 +126,30 @@ fn sample(tool: &str, t: &mut Targets) -> Result<usize, String> {
 
 /// Runs `bench/psutil_conns.py` once: `reps` samples of each psutil tool.
 fn psutil_samples(reps: usize, t: &Targets, k: usize, round: usize) -> Result<Vec<Sample>, String> {
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/psutil_conns.py");
+    let script = crate::psutil::script().with_file_name("psutil_conns.py");
     let args = [reps, t.holders.server as usize, t.holders.one as usize].map(|v| v.to_string());
-    Ok(crate::psutil::json_lines(&script, &args)?
+    let lines = crate::psutil::json_lines(&script, &args)?;
+    if lines.len() != 3 * reps {
+        return Err(format!(
+            "psutil_conns.py printed {} samples, expected {}",
+            lines.len(),
+            3 * reps
+        ));
+    }
+    lines
         .iter()
-        .map(|j| Sample {
-            bench: "conns",
-            sleepers: k,
-            round,
-            tool: j["tool"].as_str().unwrap_or("?").to_string(),
-            secs: j["secs"].as_f64().unwrap_or(f64::NAN),
-            procs: j["socks"].as_u64().unwrap_or(0) as usize,
+        .map(|j| {
+            let p = crate::psutil::sample_from(j, "socks")?;
+            Ok(Sample {
+                bench: "conns",
+                sleepers: k,
+                round,
+                tool: p.tool,
+                secs: p.secs,
+                procs: p.procs,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// `pskit-bench conns`; returns its JSON section.
@@ -153,7 +163,7 @@ pub fn run(o: &Opts) -> Result<serde_json::Value, String> {
             .collect::<Result<_, _>>()?
     };
     let pv = crate::psutil::check()?;
-    crate::print_machine("conns", o, &ks);
+    crate::print_machine("conns", o, "loopback connections", &ks);
     out!("loopback TCP connections K = {ks:?} (2K+1 sockets); psutil {pv}; `ss` whole command");
     let mut samples = Vec::new();
     for &k in &ks {
@@ -197,6 +207,9 @@ pub fn run(o: &Opts) -> Result<serde_json::Value, String> {
     }
     let (rows, marginal_rows) = report(&summarize(&samples), &ks);
     Ok(serde_json::json!({
+        "psutil_version": pv,
+        "rounds": o.rounds,
+        "reps": o.reps,
         "connections": ks,
         "summary": rows,
         "marginal": marginal_rows,
@@ -280,6 +293,9 @@ fn report(sums: &Sums, ks: &[usize]) -> (Vec<serde_json::Value>, Vec<serde_json:
     out!("|---|---|---:|---:|");
     for g in GROUPS.iter().filter(|g| g.count_from.is_some()) {
         let dn = count(sums, g, hi) - count(sums, g, lo);
+        if dn <= 0.0 {
+            continue;
+        }
         let (Some(flo), Some(fhi)) = (floor(sums, g, lo), floor(sums, g, hi)) else {
             continue;
         };

@@ -4,7 +4,8 @@
 //! same work does not. For each tool, callgrind runs `pskit-bench one TOOL 1` and
 //! `... one TOOL 2`; the difference of the two totals (`Ir`, instructions executed in
 //! user space, the kernel's work excluded) is one more scan with startup excluded.
-//! Doing that at N=0 and N=500 sleepers gives the marginal instructions per process.
+//! Doing that at N=0 and N=500 sleepers (the first and last of `--sleepers`) gives the
+//! marginal instructions per process.
 
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
@@ -86,15 +87,12 @@ pub fn run(
     if !available() {
         return Err("valgrind is not installed: apt-get install -y valgrind".into());
     }
-    let hi = sleepers
-        .as_ref()
-        .and_then(|v| v.last().copied())
-        .unwrap_or(500);
+    let (lo, hi) = crate::sleeper_span(sleepers)?;
     let tools: Vec<String> = tools
         .clone()
         .unwrap_or_else(|| DEFAULT_TOOLS.iter().map(|s| s.to_string()).collect());
     let mut at: BTreeMap<usize, BTreeMap<String, (f64, f64)>> = BTreeMap::new();
-    for n in [0, hi] {
+    for n in [lo, hi] {
         let s = Sleepers::spawn(n)?;
         eprintln!("[instructions] N={n}: {} sleepers up", s.len());
         for t in &tools {
@@ -103,31 +101,37 @@ pub fn run(
         }
         drop(s);
     }
-    out!("\n### User-space instructions per process (callgrind Ir; one more scan, N=0 → N={hi})");
-    out!("| tool | per scan at N=0 | procs N=0 → N={hi} | marginal instructions/proc | ×floor |");
+    out!(
+        "\n### User-space instructions per process (callgrind Ir; one more scan, N={lo} → N={hi})"
+    );
+    out!("| tool | per scan at N={lo} | procs N={lo} → N={hi} | marginal instructions/proc | ×floor |");
     out!("|---|---:|---:|---:|---:|");
     let marginal = |t: &str| {
-        let (i0, p0) = at[&0][t];
+        let (i0, p0) = at[&lo][t];
         let (i1, p1) = at[&hi][t];
-        (i1 - i0) / (p1 - p0)
+        if p1 > p0 {
+            Ok((i1 - i0) / (p1 - p0))
+        } else {
+            Err(format!("{t}: the process count did not grow ({p0} → {p1})"))
+        }
     };
-    let floor = tools
-        .iter()
-        .any(|t| t == "floor")
-        .then(|| marginal("floor"));
+    let floor = match tools.iter().any(|t| t == "floor") {
+        true => Some(marginal("floor")?),
+        false => None,
+    };
     let mut rows = Vec::new();
     for t in &tools {
-        let (i0, p0) = at[&0][t];
+        let (i0, p0) = at[&lo][t];
         let (_, p1) = at[&hi][t];
-        let m = marginal(t);
+        let m = marginal(t)?;
         let ratio = floor.map_or(f64::NAN, |f| m / f);
         out!("| {t} | {i0:.0} | {p0:.0} → {p1:.0} | {m:.0} | {ratio:.2} |");
         rows.push(
-            serde_json::json!({"tool": t, "per_scan_n0": i0, "procs": [p0, p1],
+            serde_json::json!({"tool": t, "per_scan_low": i0, "procs": [p0, p1],
             "per_proc": m, "ratio_to_floor": ratio}),
         );
     }
-    Ok(serde_json::json!({"sleepers": [0, hi], "rows": rows}))
+    Ok(serde_json::json!({"sleepers": [lo, hi], "rows": rows}))
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! Runs the psutil helper (`bench/psutil_scan.py`) as a subprocess and reads its JSON
 //! lines. psutil is mandatory: a missing psutil is a loud error, never a skipped tool.
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 /// One timing reported by the helper.
 #[derive(Debug, Clone)]
@@ -70,23 +71,71 @@ pub fn json_lines(
         .collect()
 }
 
-/// Runs `psutil_scan.py MODE REPS` once and returns its samples (the first call,
-/// then `reps` steady ones).
-pub fn run(mode: &str, reps: usize) -> Result<Vec<PySample>, String> {
-    let v: Vec<PySample> = json_lines(&script(), &[mode.to_string(), reps.to_string()])?
-        .iter()
-        .map(|j| PySample {
-            tool: j["tool"].as_str().unwrap_or("?").to_string(),
-            secs: j["secs"].as_f64().unwrap_or(f64::NAN),
-            procs: j["procs"].as_u64().unwrap_or(0) as usize,
+/// One psutil interpreter (`psutil_scan.py serve MODE`) that times one call per
+/// request, so psutil takes its turn between the in-process tools call by call. The
+/// interpreter is killed on drop.
+pub struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Server {
+    /// Starts the interpreter for `mode` (`procscan` or `uss`).
+    pub fn start(mode: &str) -> Result<Server, String> {
+        let mut child = Command::new(python())
+            .arg(script())
+            .args(["serve", mode])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot run the psutil helper {}: {e}", script().display()))?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err("psutil helper without pipes".into());
+        };
+        Ok(Server {
+            child,
+            stdin,
+            stdout: BufReader::new(stdout),
         })
-        .collect();
-    if v.len() != reps + 1 {
-        return Err(format!(
-            "psutil helper printed {} samples, expected {}",
-            v.len(),
-            reps + 1
-        ));
     }
-    Ok(v)
+
+    /// Times one call (the first is reported as `…-first`).
+    pub fn sample(&mut self) -> Result<PySample, String> {
+        self.stdin
+            .write_all(b"\n")
+            .and_then(|()| self.stdin.flush())
+            .map_err(|e| format!("psutil helper: {e}"))?;
+        let mut line = String::new();
+        let n = self
+            .stdout
+            .read_line(&mut line)
+            .map_err(|e| format!("psutil helper: {e}"))?;
+        if n == 0 {
+            return Err("psutil helper exited (see its error above)".into());
+        }
+        let j: serde_json::Value =
+            serde_json::from_str(&line).map_err(|e| format!("bad helper line {line:?}: {e}"))?;
+        sample_from(&j, "procs")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A helper's JSON line as a sample; a missing field is an error, never a NaN.
+pub fn sample_from(j: &serde_json::Value, count_key: &str) -> Result<PySample, String> {
+    let field = |k: &str| format!("psutil helper line without {k:?}: {j}");
+    Ok(PySample {
+        tool: j["tool"].as_str().ok_or_else(|| field("tool"))?.to_string(),
+        secs: j["secs"].as_f64().ok_or_else(|| field("secs"))?,
+        procs: j[count_key].as_u64().ok_or_else(|| field(count_key))? as usize,
+    })
 }

@@ -55,7 +55,10 @@ fn strace(tool: &str, k: usize) -> Result<Counts, String> {
     let out = cmd
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("cannot run strace (apt-get install -y strace): {e}"))?;
+        .map_err(|e| format!("cannot run strace (apt-get install -y strace): {e}"));
+    let text = std::fs::read_to_string(&out_file).unwrap_or_default();
+    let _ = std::fs::remove_file(&out_file);
+    let out = out?;
     if !out.status.success() {
         return Err(format!("strace run of {tool} failed: {}", out.status));
     }
@@ -65,9 +68,11 @@ fn strace(tool: &str, k: usize) -> Result<Counts, String> {
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .find_map(|j| j["procs"].as_f64())
         .ok_or_else(|| format!("no sample line from {tool}"))?;
-    let text = std::fs::read_to_string(&out_file).map_err(|e| e.to_string())?;
-    let _ = std::fs::remove_file(&out_file);
-    Ok((parse_strace_c(&text), procs))
+    let counts = parse_strace_c(&text);
+    if counts.is_empty() {
+        return Err(format!("strace -c printed no table for {tool}"));
+    }
+    Ok((counts, procs))
 }
 
 /// Parses the table of `strace -c`: calls per syscall (the `total` row left out).
@@ -106,10 +111,7 @@ pub fn run(
     sleepers: &Option<Vec<usize>>,
     tools: &Option<Vec<String>>,
 ) -> Result<serde_json::Value, String> {
-    let hi = sleepers
-        .as_ref()
-        .and_then(|v| v.last().copied())
-        .unwrap_or(500);
+    let (lo, hi) = crate::sleeper_span(sleepers)?;
     let tools: Vec<String> = tools
         .clone()
         .unwrap_or_else(|| DEFAULT_TOOLS.iter().map(|s| s.to_string()).collect());
@@ -118,7 +120,7 @@ pub fn run(
     }
     psutil::check()?;
     let mut at: BTreeMap<usize, BTreeMap<String, Counts>> = BTreeMap::new();
-    for n in [0, hi] {
+    for n in [lo, hi] {
         let s = Sleepers::spawn(n)?;
         eprintln!("[syscalls] N={n}: {} sleepers up", s.len());
         for t in &tools {
@@ -128,14 +130,17 @@ pub fn run(
         }
         drop(s);
     }
-    out!("\n### Syscalls per process (strace -f -c; one more scan, N=0 → N={hi})");
-    out!("| tool | per scan at N=0 | procs N=0 → N={hi} | marginal syscalls/proc | breakdown per proc |");
+    out!("\n### Syscalls per process (strace -f -c; one more scan, N={lo} → N={hi})");
+    out!("| tool | per scan at N={lo} | procs N={lo} → N={hi} | marginal syscalls/proc | breakdown per proc |");
     out!("|---|---:|---:|---:|---|");
     let mut rows = Vec::new();
     for t in &tools {
-        let (c0, p0) = &at[&0][t];
+        let (c0, p0) = &at[&lo][t];
         let (c1, p1) = &at[&hi][t];
         let dp = p1 - p0;
+        if dp <= 0.0 {
+            return Err(format!("{t}: the process count did not grow ({p0} → {p1})"));
+        }
         let mut per: BTreeMap<String, f64> = BTreeMap::new();
         for (k, v) in c1 {
             per.insert(k.clone(), (v - c0.get(k).copied().unwrap_or(0.0)) / dp);
@@ -153,20 +158,21 @@ pub fn run(
             breakdown.join(", ")
         );
         rows.push(
-            serde_json::json!({"tool": t, "per_scan_n0": scan0, "procs": [p0, p1],
+            serde_json::json!({"tool": t, "per_scan_low": scan0, "procs": [p0, p1],
             "per_proc": total, "breakdown": per}),
         );
     }
+    let mut target = serde_json::Value::Null;
     if let Some(pk) = tools.iter().find(|t| *t == "pskit-steady" || *t == "pskit") {
-        let (c0, p0) = &at[&0][pk];
+        let (c0, p0) = &at[&lo][pk];
         let (c1, p1) = &at[&hi][pk];
         let total = (c1.values().sum::<f64>() - c0.values().sum::<f64>()) / (p1 - p0);
-        out!(
-            "target: {pk} {total:.2} syscalls/proc (limit 14): {}",
-            if total <= 14.0 { "PASS" } else { "MISS" }
-        );
+        let verdict = if total <= 14.0 { "PASS" } else { "MISS" };
+        out!("target: {pk} {total:.2} syscalls/proc (limit 14): {verdict}");
+        target =
+            serde_json::json!({"tool": pk, "per_proc": total, "limit": 14, "verdict": verdict});
     }
-    Ok(serde_json::json!({"sleepers": [0, hi], "rows": rows}))
+    Ok(serde_json::json!({"sleepers": [lo, hi], "rows": rows, "target": target}))
 }
 
 #[cfg(test)]

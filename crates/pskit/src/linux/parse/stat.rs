@@ -53,6 +53,7 @@ impl std::fmt::Display for StatError {
 /// The separators are found eight bytes at a time (a stat line is about 300 bytes and
 /// this split was a third of a process scan's user-space instructions byte by byte).
 fn split_fields<'a, const N: usize>(text: &'a [u8], out: &mut [&'a [u8]; N]) -> usize {
+    const { assert!(N > 0) };
     let mut count = 0;
     let mut start = 0;
     let mut push = |start: usize, end: usize| {
@@ -197,22 +198,27 @@ mod tests {
         // alignment: the word-at-a-time split must agree with the obvious one.
         let alphabet = [b' ', b'\n', b'1', b'x', 0x8a, 0xa0, 0x20 | 0x80];
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        fn check<const N: usize>(text: &[u8]) {
+            let expected: Vec<&[u8]> = text
+                .split(|&b| b == b' ' || b == b'\n')
+                .filter(|f| !f.is_empty())
+                .take(N)
+                .collect();
+            let mut out: [&[u8]; N] = [b""; N];
+            let n = split_fields(text, &mut out);
+            assert_eq!(&out[..n], &expected[..], "N={N} {text:?}");
+        }
         for _ in 0..20_000 {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
-            let len = (seed % 41) as usize;
+            let len = (seed % 130) as usize;
             let text: Vec<u8> = (0..len)
                 .map(|k| alphabet[((seed >> (k % 60)) as usize + k * 7) % alphabet.len()])
                 .collect();
-            let expected: Vec<&[u8]> = text
-                .split(|&b| b == b' ' || b == b'\n')
-                .filter(|f| !f.is_empty())
-                .take(5)
-                .collect();
-            let mut out: [&[u8]; 5] = [b""; 5];
-            let n = split_fields(&text, &mut out);
-            assert_eq!(&out[..n], &expected[..], "{text:?}");
+            check::<1>(&text);
+            check::<5>(&text);
+            check::<40>(&text);
         }
     }
 

@@ -32,6 +32,7 @@ pub(crate) struct Status {
 pub(crate) fn field<'a>(data: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
     let mut needle = [0u8; 40];
     let n = key.len() + 2;
+    debug_assert!(n <= needle.len(), "status key too long: {key:?}");
     if n > needle.len() {
         return None;
     }
