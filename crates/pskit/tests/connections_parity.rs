@@ -329,3 +329,45 @@ fn an_unknown_kind_is_a_clear_error() {
         .to_string()
         .contains("inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix, all"));
 }
+
+#[test]
+fn a_table_scan_lists_a_holders_sockets_as_psutils_as_dict_does() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let holder = Holder::spawn();
+    let key = holder.pid().to_string();
+    // psutil's pconn rows have no pid; the oracle adds it, so it is taken off here.
+    let without_pid = |rows: &Value| {
+        let rows = rows.as_array().unwrap().iter().map(|r| {
+            let mut r = r.clone();
+            r.as_object_mut().unwrap().remove("pid");
+            r
+        });
+        set_of_values(&Value::Array(rows.collect()))
+    };
+    bracketed(|| {
+        let a = oracle_conns(ConnectionKind::Inet, &[holder.pid()]);
+        let infos = pskit::ProcessTable::new()
+            .scan(&[pskit::Attr::NetConnections])
+            .unwrap();
+        let info = infos.iter().find(|i| i.pid == holder.pid()).unwrap();
+        let got = serde_json::to_value(info).unwrap()["net_connections"].clone();
+        assert!(
+            !got.as_array().unwrap().is_empty(),
+            "the holder has sockets"
+        );
+        assert!(
+            got.as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r.get("pid").is_none()),
+            "as_dict's rows have no pid: {got}"
+        );
+        let b = oracle_conns(ConnectionKind::Inet, &[holder.pid()]);
+        outside_bracket(
+            "scan net_connections",
+            &without_pid(&a["procs"][&key]),
+            &set_of_values(&got),
+            &without_pid(&b["procs"][&key]),
+        )
+    });
+}

@@ -222,7 +222,12 @@ fn pid_reuse_is_detected_and_refused() {
     // A new process got the same PID: another start time.
     fs::write(d.join("stat"), stat_line(4_000_001, "y", 'S', 999)).unwrap();
     assert!(!p.is_running());
-    for r in [p.send_signal(0), p.kill(), p.set_nice(1)] {
+    for r in [
+        p.send_signal(0),
+        p.kill(),
+        p.set_nice(1),
+        p.ppid().map(drop),
+    ] {
         match r {
             Err(e @ Error::PidReused { .. }) => {
                 assert!(e.is_gone());
@@ -281,4 +286,40 @@ fn memory_only_scans_skip_the_identity_read_and_later_scans_catch_reuse() {
         Some(&0.0),
         "a new instance has no sample"
     );
+}
+
+#[test]
+fn pid_exists_asks_the_relocated_root_not_this_namespace() {
+    // PIDs above any local pid_max: only the relocated root knows them.
+    let root = proc_root();
+    let (pid, tid) = (4_100_000, 4_100_001);
+    for (dir, tgid) in [(pid, pid), (tid, pid)] {
+        let d = root.path().join(dir.to_string());
+        fs::create_dir_all(&d).unwrap();
+        fs::write(d.join("status"), format!("Name:\tx\nTgid:\t{tgid}\n")).unwrap();
+    }
+    let host = host_of(&root);
+    assert!(host.pid_exists(pid));
+    assert!(!host.pid_exists(tid), "a thread is not a process");
+    assert!(!host.pid_exists(4_100_002));
+    assert!(!pskit::pid_exists(pid), "the local /proc has no such PID");
+}
+
+#[test]
+fn open_files_of_a_process_that_exits_mid_listing_is_no_such_process() {
+    let root = proc_root();
+    let d = write_process(root.path(), 42, "x");
+    fs::create_dir_all(d.join("fd")).unwrap();
+    // A descriptor whose file cannot be looked at any more (closed meanwhile).
+    std::os::unix::fs::symlink("/nonexistent/pskit/file", d.join("fd/3")).unwrap();
+    let host = host_of(&root);
+    let p = Process::with_host(&host, 42).unwrap();
+    // Still alive: the vanished descriptor is skipped.
+    assert_eq!(p.open_files().unwrap(), vec![]);
+    // Gone: the partial list is not an answer.
+    fs::remove_file(d.join("stat")).unwrap();
+    match p.open_files() {
+        Err(Error::NoSuchProcess { pid: 42, .. }) => {}
+        other => panic!("expected NoSuchProcess, got {other:?}"),
+    }
 }

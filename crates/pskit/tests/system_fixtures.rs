@@ -359,13 +359,30 @@ fn laptop_cgroup_v2() {
     );
     let c2 = h.cgroup_cpu(Some("/user.slice/app.scope")).unwrap();
     assert_eq!(c2, c);
-    assert!(
-        h.cgroup_memory(Some("/nope")).is_err(),
-        "root cgroup has no memory.current"
-    );
+    // A named cgroup that does not exist is an error naming it, never the root's values
+    // (the root has cpu.stat too).
+    for e in [
+        h.cgroup_memory(Some("/nope")).unwrap_err(),
+        h.cgroup_cpu(Some("/nope")).unwrap_err(),
+    ] {
+        assert!(e.to_string().contains("nope"), "{e}");
+    }
+    assert!(matches!(
+        h.cgroup_cpu(Some("/user.slice/../..")),
+        Err(pskit::Error::InvalidArgument(_))
+    ));
 }
 
 // ------------------------------------------------------------------ errors
+
+#[test]
+fn zero_mem_total_and_free_above_total_do_not_wrap() {
+    let h = fixture("bogus-meminfo");
+    let m = h.virtual_memory().unwrap();
+    assert_eq!((m.total, m.used, m.percent), (0, 0, 0.0));
+    let s = h.swap_memory().unwrap();
+    assert_eq!((s.total, s.used, s.percent), (0, 0, 0.0));
+}
 
 #[test]
 fn empty_or_missing_proc_gives_errors_not_panics() {

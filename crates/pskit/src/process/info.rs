@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::control::MemoryType;
 use super::types::*;
 use super::Oneshot;
-use crate::{Error, Result};
+use crate::{Connection, ConnectionKind, Error, Result};
 
 /// Why an attribute has no value in a [`ProcessInfo`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,6 +144,32 @@ plain_values!(
     Vec<CgroupMembership>
 );
 
+/// A process's sockets are written as psutil's `pconn` rows: a [`Connection`] without
+/// its `pid` (read back with `pid` unset).
+impl InfoValue for Vec<Connection> {
+    fn ser<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        struct PConn<'a>(&'a Connection);
+        impl Serialize for PConn<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                let c = self.0;
+                let mut m = s.serialize_struct("pconn", 6)?;
+                m.serialize_field("fd", &c.fd)?;
+                m.serialize_field("family", &c.family)?;
+                m.serialize_field("type", &c.type_)?;
+                m.serialize_field("laddr", &c.laddr)?;
+                m.serialize_field("raddr", &c.raddr)?;
+                m.serialize_field("status", &c.status)?;
+                m.end()
+            }
+        }
+        s.collect_seq(self.iter().map(PConn))
+    }
+    fn de<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Vec::<Connection>::deserialize(d)
+    }
+}
+
 macro_rules! os_values {
     ($($t:ty => $module:path),*) => {$(
         impl InfoValue for $t {
@@ -197,8 +223,8 @@ macro_rules! attributes {
         }
 
         impl Attr {
-            /// Every attribute: psutil's `as_dict()` names on Linux (but
-            /// `net_connections`) followed by pskit's additions.
+            /// Every attribute: psutil's `as_dict()` names on Linux followed by pskit's
+            /// additions.
             pub const ALL: &'static [Attr] = &[Attr::Pid, $(Attr::$variant),*];
 
             /// psutil's name for the attribute.
@@ -406,6 +432,10 @@ attributes! {
     Threads threads: Vec<ThreadInfo> = |o, _c| o.threads();
     /// `open_files`.
     OpenFiles open_files: Vec<OpenFile> = |o, _c| o.open_files();
+    /// `net_connections` of kind `inet` (psutil's default), as psutil's `pconn` rows
+    /// (no `pid` key). A process without sockets costs no socket dump.
+    NetConnections net_connections: Vec<Connection> =
+        |o, _c| o.process().net_connections(ConnectionKind::Inet);
     /// `page_faults` (pskit addition, psutil 8.0).
     PageFaults page_faults: PageFaults = |o, _c| o.page_faults();
     /// `memory_info_ex` (pskit addition, psutil 8.0).
@@ -438,7 +468,10 @@ impl AttrSet {
     /// Whether a value depends on the instance (its create time or its last CPU
     /// sample), so that the scan must read stat first to tell a reused PID.
     pub(crate) fn needs_identity(&self) -> bool {
-        self.contains(Attr::CreateTime) || self.contains(Attr::CpuPercent)
+        // net_connections checks that the PID still names the process after reading.
+        self.contains(Attr::CreateTime)
+            || self.contains(Attr::CpuPercent)
+            || self.contains(Attr::NetConnections)
     }
 }
 

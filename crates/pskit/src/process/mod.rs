@@ -170,16 +170,21 @@ impl Process {
         self.check_identity().is_ok()
     }
 
+    /// The error for a PID that now names another process.
+    pub(crate) fn reused(&self) -> Error {
+        Error::PidReused {
+            pid: self.pid,
+            name: Some(self.name.clone()),
+        }
+    }
+
     /// `Ok` when the PID still names this process; `PidReused` or `NoSuchProcess`
     /// otherwise. Setters and signals call it first, as psutil does.
     pub(crate) fn check_identity(&self) -> Result<()> {
         let snap = Snapshot::new(&self.host.inner, self.pid, Some(self.name.clone()));
         match snap.start_ticks() {
             Ok(t) if t == self.start_ticks => Ok(()),
-            Ok(_) => Err(Error::PidReused {
-                pid: self.pid,
-                name: Some(self.name.clone()),
-            }),
+            Ok(_) => Err(self.reused()),
             Err(e) if e.is_gone() || matches!(e, Error::Io { .. }) => Err(Error::NoSuchProcess {
                 pid: self.pid,
                 name: Some(self.name.clone()),

@@ -58,15 +58,38 @@ macro_rules! getters {
     };
 }
 
-getters! {
+impl Oneshot<'_> {
     /// The parent's PID (`stat` field 4).
+    ///
+    /// ```
+    /// let p = pskit::Process::current().unwrap();
+    /// assert_eq!(p.oneshot().ppid().unwrap(), std::os::unix::process::parent_id());
+    /// ```
+    pub fn ppid(&self) -> Result<u32> {
+        self.snap.ppid()
+    }
+}
+
+impl Process {
+    /// The parent's PID (`stat` field 4). Fails with `PidReused` when the PID now
+    /// names another process (the same stat read tells), as psutil's `ppid()` does: a
+    /// reused PID's parent is somebody else's.
     ///
     /// ```
     /// let p = pskit::Process::current().unwrap();
     /// assert_eq!(p.ppid().unwrap(), std::os::unix::process::parent_id());
     /// ```
-    fn ppid() -> u32 => ppid;
+    pub fn ppid(&self) -> Result<u32> {
+        let o = self.oneshot();
+        let ppid = o.snap.ppid()?;
+        if o.snap.start_ticks()? != self.start_ticks {
+            return Err(self.reused());
+        }
+        Ok(ppid)
+    }
+}
 
+getters! {
     /// The process name: `comm` of stat, or, when that is cut at 15 bytes, the base name
     /// of `cmdline[0]` that starts with it (psutil's rule). Any bytes, including spaces,
     /// parentheses, newlines and invalid UTF-8.

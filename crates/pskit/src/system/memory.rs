@@ -174,9 +174,20 @@ impl Host {
 
 /// [`Host::virtual_memory`] on the local machine.
 ///
+/// Like psutil's, this is the **host's** memory even inside a container: /proc/meminfo
+/// is not namespaced. A container's own limit and usage come from its cgroup, through
+/// [`crate::cgroup_memory`]:
+///
 /// ```
-/// let m = pskit::virtual_memory()?;
-/// assert!(m.available <= m.total);
+/// let host = pskit::virtual_memory()?;
+/// assert!(host.available <= host.total);
+/// // The memory this process's cgroup may still use: its limit (or the host's total
+/// // when it has none) minus its current usage.
+/// if let Ok(cg) = pskit::cgroup_memory(None) {
+///     let limit = cg.max.unwrap_or(host.total).min(host.total);
+///     let headroom = limit.saturating_sub(cg.current);
+///     println!("container: {} of {limit} bytes used, {headroom} left", cg.current);
+/// }
 /// # Ok::<(), pskit::Error>(())
 /// ```
 pub fn virtual_memory() -> Result<VirtualMemory> {

@@ -98,20 +98,35 @@ impl Snapshot<'_> {
         let mut fds = self.list_dir("fd")?;
         fds.sort_unstable();
         let mut out = Vec::with_capacity(fds.len());
+        let mut vanished = false;
         for fd in fds {
             let rel = RelPath::new(self.pid, &format!("fd/{fd}"));
             match fs::readlink_at(dir, rel.bytes()) {
                 Ok(t) => out.push((fd as i32, t)),
                 // Closed meanwhile, or a name too long to read: skip, as psutil.
+                Err(e) if e.raw_os_error() == Some(libc::ENOENT) => vanished = true,
                 Err(e)
                     if matches!(
                         e.raw_os_error(),
-                        Some(libc::ENOENT) | Some(libc::EINVAL) | Some(libc::ENAMETOOLONG)
+                        Some(libc::EINVAL) | Some(libc::ENAMETOOLONG)
                     ) => {}
                 Err(e) => return Err(self.map_err("fd", e)),
             }
         }
+        if vanished {
+            self.fail_if_gone()?;
+        }
         Ok(out)
+    }
+
+    /// NoSuchProcess when the process exited: a descriptor that vanished during a
+    /// listing may mean the whole process did, and a partial list must not pass for
+    /// the answer (psutil checks the same way).
+    fn fail_if_gone(&self) -> Result<()> {
+        match self.liveness() {
+            Liveness::Gone => Err(self.no_such_process()),
+            _ => Ok(()),
+        }
     }
 
     fn fdinfo(&self, fd: i32) -> Option<(u64, u32)> {
@@ -130,16 +145,21 @@ impl Snapshot<'_> {
 
     pub(crate) fn open_files(&self) -> Result<Vec<OpenFile>> {
         let mut out = Vec::new();
+        let mut vanished = false;
         for (fd, target) in self.fd_entries()? {
             if target.first() != Some(&b'/') {
                 continue;
             }
-            let Some(st) = self.fd_stat(fd) else { continue };
+            let Some(st) = self.fd_stat(fd) else {
+                vanished = true;
+                continue;
+            };
             if rustix::fs::FileType::from_raw_mode(st.st_mode) != rustix::fs::FileType::RegularFile
             {
                 continue;
             }
             let Some((position, flags)) = self.fdinfo(fd) else {
+                vanished = true;
                 continue;
             };
             out.push(OpenFile {
@@ -149,6 +169,9 @@ impl Snapshot<'_> {
                 mode: file_mode(flags),
                 flags,
             });
+        }
+        if vanished {
+            self.fail_if_gone()?;
         }
         Ok(out)
     }

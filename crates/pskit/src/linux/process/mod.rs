@@ -496,15 +496,19 @@ pub(crate) fn pids(host: &HostState) -> Result<Vec<u32>> {
     Ok(out)
 }
 
-/// psutil's `pid_exists`: signal 0, then `Tgid` of status to reject TIDs.
+/// psutil's `pid_exists`: signal 0, then `Tgid` of status to reject TIDs. Signals
+/// reach this PID namespace only, so a relocated /proc (a host's, bind-mounted into a
+/// container, or a fixture) is asked through its status files alone.
 pub(crate) fn pid_exists(host: &HostState, pid: u32) -> bool {
     if pid == 0 {
         return false;
     }
-    match syscalls::kill(pid, 0) {
-        Err(e) if e.raw_os_error() == Some(libc::ESRCH) => return false,
-        Err(e) if e.raw_os_error() != Some(libc::EPERM) => return false,
-        _ => {}
+    if host.proc_root() == std::path::Path::new("/proc") {
+        match syscalls::kill(pid, 0) {
+            Err(e) if e.raw_os_error() == Some(libc::ESRCH) => return false,
+            Err(e) if e.raw_os_error() != Some(libc::EPERM) => return false,
+            _ => {}
+        }
     }
     let snap = Snapshot::new(host, pid, None);
     match snap.read("status", ReadMode::Record, |d| {

@@ -1,6 +1,7 @@
 //! cgroup v2 and v1 readers under `{sys}/fs/cgroup`.
 
 use std::collections::BTreeMap;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use super::{read_path, with_proc};
@@ -52,10 +53,27 @@ fn locate(
     let v2root = [root.clone(), root.join("unified")]
         .into_iter()
         .find(|r| r.join("cgroup.controllers").exists());
+    if given.is_some_and(|g| g.split('/').any(|part| part == "..")) {
+        return Err(Error::InvalidArgument(format!(
+            "cgroup path {:?} must not leave the cgroup tree",
+            given.unwrap_or_default()
+        )));
+    }
+    // A cgroup the caller names must exist: never answer for another one instead.
+    let no_such = |dir: PathBuf| Error::io(dir, io::Error::from(io::ErrorKind::NotFound));
+    if let (Some(v2root), Some(g)) = (&v2root, given) {
+        let dir = join(v2root, g.as_bytes());
+        let v1_mounted = v1.iter().any(|c| root.join(c).is_dir());
+        if !dir.is_dir() && !v1_mounted {
+            return Err(no_such(dir));
+        }
+    }
     if let Some(v2root) = &v2root {
         let path = given.map(|g| g.as_bytes().to_vec()).or(m.unified.clone());
         if let Some(p) = path {
-            for dir in [join(v2root, &p), v2root.clone()] {
+            // The named (or own) cgroup; for our own, the root when we are in it.
+            let dirs = [join(v2root, &p), v2root.clone()];
+            for dir in dirs.into_iter().take(if given.is_some() { 1 } else { 2 }) {
                 if dir.join(v2_probe).exists() {
                     return Ok((2, dir));
                 }
@@ -71,19 +89,21 @@ fn locate(
             "memory" => m.memory_v1.clone(),
             _ => m.cpu_v1.clone().or(m.cpuacct_v1.clone()),
         });
-        let dir = path
-            .map(|p| join(&mount, &p))
-            .filter(|d| d.is_dir())
-            .unwrap_or(mount);
+        let dir = match path.map(|p| join(&mount, &p)) {
+            Some(d) if d.is_dir() => d,
+            Some(d) if given.is_some() => return Err(no_such(d)),
+            _ => mount,
+        };
         return Ok((1, dir));
     }
     // Pure v2 without the probe file: the root cgroup (which has no limits files).
     if let Some(v2root) = v2root.filter(|r| r == &root) {
         let path = given.map(|g| g.as_bytes().to_vec()).or(m.unified);
-        let dir = path
-            .map(|p| join(&v2root, &p))
-            .filter(|d| d.is_dir())
-            .unwrap_or(v2root);
+        let dir = match path.map(|p| join(&v2root, &p)) {
+            Some(d) if d.is_dir() => d,
+            Some(d) if given.is_some() => return Err(no_such(d)),
+            _ => v2root,
+        };
         return Ok((2, dir));
     }
     Err(Error::NotSupported(format!(

@@ -34,11 +34,13 @@ pub(crate) fn virtual_memory(host: &HostState) -> Result<VirtualMemory> {
                 (Some(a), Some(b), Some(c)) => a + b + c,
                 _ => 0,
             });
+    // MemFree above MemTotal (a broken or zero MemTotal) must not wrap around.
+    let used = total.saturating_sub(avail);
     Ok(VirtualMemory {
         total,
         available: avail,
-        percent: percent(total - avail, total),
-        used: total - avail,
+        percent: percent(used, total),
+        used,
         free,
         active: m.active.unwrap_or(0),
         inactive,
