@@ -376,6 +376,17 @@ fn laptop_cgroup_v2() {
 // ------------------------------------------------------------------ errors
 
 #[test]
+fn net_if_stats_skips_interfaces_that_vanished_before_the_ioctl() {
+    // The fixture's net/dev lists `lo` (there on every machine) and `wlp2s0` (absent
+    // here): the ioctls on the missing one answer ENODEV, which means "gone since the
+    // listing", so it is left out rather than failing the call.
+    assert!(!std::path::Path::new("/sys/class/net/wlp2s0").exists());
+    let stats = fixture("linux-6.8-laptop").net_if_stats().unwrap();
+    assert_eq!(stats.keys().collect::<Vec<_>>(), vec!["lo"]);
+    assert!(stats["lo"].isup);
+}
+
+#[test]
 fn zero_mem_total_and_free_above_total_do_not_wrap() {
     let h = fixture("bogus-meminfo");
     let m = h.virtual_memory().unwrap();

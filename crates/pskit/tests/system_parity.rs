@@ -312,6 +312,21 @@ fn disk_partitions_and_usage_vs_psutil_and_df() {
         let df = sh("df", &["-B1", "--output=size", mp]);
         let size: u64 = df.lines().nth(1).unwrap().trim().parse().unwrap();
         assert_eq!(u.total, size, "{mp}");
+        // df -i: the same inode total; used within what other tests create meanwhile.
+        let inodes = pskit::disk_inode_usage(&p.mountpoint).unwrap();
+        let df = sh("df", &["--output=itotal,iused", mp]);
+        let v: Vec<u64> = df
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .map(|x| x.parse().unwrap())
+            .collect();
+        assert_eq!(inodes.total, v[0], "{mp} inodes");
+        assert!(
+            inodes.used.abs_diff(v[1]) < 10_000,
+            "{mp} inodes used {inodes:?} vs {v:?}"
+        );
     }
 }
 

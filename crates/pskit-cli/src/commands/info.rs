@@ -70,7 +70,11 @@ impl Info {
             sensors_temperatures: pskit::sensors_temperatures(false)?,
             sensors_fans: pskit::sensors_fans()?,
             sensors_battery: pskit::sensors_battery()?,
-            users: pskit::users()?,
+            // psutil's value where logins are not recorded at all is [].
+            users: match pskit::users() {
+                Err(pskit::Error::NotSupported(_)) => Vec::new(),
+                other => other?,
+            },
         })
     }
 }

@@ -31,7 +31,8 @@ pub struct User {
 /// getutxent(3) under a process-wide lock (the utmp cursor is global in libc). On
 /// systems without utmp (Debian 13 and other utmp-free distributions, where psutil
 /// returns `[]`), the systemd-logind session files in `/run/systemd/sessions` are read
-/// instead (class `user` sessions); with neither, the list is empty.
+/// instead (class `user` sessions); with neither, `NotSupported` says so (psutil
+/// returns `[]`, which reads as "nobody is logged in").
 ///
 /// utmp is not under /proc, so this always describes the local machine.
 ///

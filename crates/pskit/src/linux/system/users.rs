@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use super::{list_dir, read_path};
 use crate::system::users::User;
-use crate::Result;
+use crate::{Error, Result};
 
 static UTMP: Mutex<()> = Mutex::new(());
 
@@ -92,15 +92,46 @@ fn from_logind(dir: &Path) -> Vec<User> {
 }
 
 pub(crate) fn users() -> Result<Vec<User>> {
-    let have_utmp = Path::new("/var/run/utmp").exists() || Path::new("/run/utmp").exists();
-    if have_utmp {
+    users_from(
+        &[Path::new("/var/run/utmp"), Path::new("/run/utmp")],
+        Path::new("/run/systemd/sessions"),
+    )
+}
+
+/// utmp when one of `utmp` exists, else the logind session files in `sessions`; with
+/// neither, an error that says so (an empty list would claim nobody is logged in).
+fn users_from(utmp: &[&Path], sessions: &Path) -> Result<Vec<User>> {
+    if utmp.iter().any(|p| p.exists()) {
         return Ok(from_utmp());
     }
-    Ok(from_logind(Path::new("/run/systemd/sessions")))
+    if sessions.is_dir() {
+        return Ok(from_logind(sessions));
+    }
+    Err(Error::NotSupported(format!(
+        "logged-in users are not recorded here: no utmp ({}) and no systemd-logind \
+         sessions ({})",
+        utmp.iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        sessions.display()
+    )))
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn without_utmp_and_logind_it_says_so() {
+        let none = Path::new("/nonexistent/pskit/utmp");
+        let dir = tempfile::tempdir().unwrap();
+        let e = super::users_from(&[none], &dir.path().join("sessions")).unwrap_err();
+        assert!(e.to_string().contains("not recorded"), "{e}");
+        // An empty sessions directory: nobody logged in, a real answer.
+        assert!(super::users_from(&[none], dir.path()).unwrap().is_empty());
+    }
+
     #[test]
     fn logind_file() {
         let s = b"# This is private data. Do not parse.\nUID=1000\nUSER=alice\nACTIVE=1\n\
