@@ -136,16 +136,50 @@ fn uses_netlink(host: &HostState) -> bool {
     host.proc_root() == Path::new("/proc")
 }
 
+/// Reads one table by netlink into `out` (a sock_diag socket, or a stand-in in tests).
+pub(crate) trait Dumper {
+    /// Appends the table's sockets; on an error `out` may hold part of them.
+    fn dump(
+        &mut self,
+        table: Table,
+        out: &mut Sockets,
+    ) -> std::result::Result<(), netlink::DumpError>;
+}
+
+impl Dumper for netlink::Diag {
+    fn dump(
+        &mut self,
+        table: Table,
+        out: &mut Sockets,
+    ) -> std::result::Result<(), netlink::DumpError> {
+        netlink::Diag::dump(self, table, out)
+    }
+}
+
 /// Reads `tables` into `out`: by sock_diag dumps on the local machine, a table whose
 /// dump fails (netlink refused, module missing, answer cut short) falling back to its
 /// /proc/net file, which lists the same sockets.
 pub(crate) fn read_tables(host: &HostState, tables: &[Table], out: &mut Sockets) -> Result<()> {
+    read_tables_with(host, tables, out, uses_netlink(host), || {
+        netlink::Diag::open().ok()
+    })
+}
+
+/// [`read_tables`] with the netlink side given: `open` makes a dumper (`None`: netlink
+/// refused); a failed dump drops what it appended and reads the /proc/net file instead.
+fn read_tables_with<D: Dumper>(
+    host: &HostState,
+    tables: &[Table],
+    out: &mut Sockets,
+    use_netlink: bool,
+    mut open: impl FnMut() -> Option<D>,
+) -> Result<()> {
     let mut diag = None;
-    let mut netlink_ok = uses_netlink(host);
+    let mut netlink_ok = use_netlink;
     for &table in tables {
         if netlink_ok {
             if diag.is_none() {
-                diag = netlink::Diag::open().ok();
+                diag = open();
                 netlink_ok = diag.is_some();
             }
             if let Some(d) = diag.as_mut() {
@@ -210,4 +244,91 @@ pub(crate) fn of_process(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ConnectionAddress, ConnectionStatus};
+
+    /// A /proc root whose net/tcp holds one listener on 127.0.0.1:22 (inode 1001).
+    fn proc_with_tcp() -> (tempfile::TempDir, HostState) {
+        let dir = tempfile::tempdir().unwrap();
+        let net = dir.path().join("net");
+        std::fs::create_dir_all(&net).unwrap();
+        std::fs::write(
+            net.join("tcp"),
+            "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   \
+             0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1001 1 0 100 0 0 10 0\n",
+        )
+        .unwrap();
+        let host = HostState::new(dir.path().to_path_buf(), dir.path().join("sys"));
+        (dir, host)
+    }
+
+    /// A dumper that appends one made-up socket and then fails, as an answer cut
+    /// short would; or, with `ok`, answers with nothing.
+    struct CutShort {
+        ok: bool,
+        calls: usize,
+    }
+
+    impl Dumper for CutShort {
+        fn dump(
+            &mut self,
+            _t: Table,
+            out: &mut Sockets,
+        ) -> std::result::Result<(), netlink::DumpError> {
+            self.calls += 1;
+            if self.ok {
+                return Ok(());
+            }
+            out.push(
+                7,
+                Connection {
+                    fd: -1,
+                    family: AF_INET,
+                    type_: SOCK_STREAM,
+                    laddr: ConnectionAddress::Empty,
+                    raddr: ConnectionAddress::Empty,
+                    status: ConnectionStatus::None,
+                    pid: None,
+                },
+            );
+            Err(netlink::DumpError::Truncated("a test"))
+        }
+    }
+
+    #[test]
+    fn a_dump_cut_short_falls_back_to_proc_net_without_its_partial_rows() {
+        let (_dir, host) = proc_with_tcp();
+        let mut out = Sockets::new();
+        let mut opened = 0;
+        read_tables_with(&host, &[Table::Tcp4], &mut out, true, || {
+            opened += 1;
+            Some(CutShort {
+                ok: false,
+                calls: 0,
+            })
+        })
+        .unwrap();
+        assert_eq!(opened, 1);
+        assert_eq!(out.inodes, vec![1001], "only /proc/net/tcp's row");
+        assert_eq!(out.conns[0].status, ConnectionStatus::Listen);
+        assert_eq!(out.conns[0].laddr.port(), Some(22));
+    }
+
+    #[test]
+    fn refused_netlink_reads_proc_net_and_a_good_dump_does_not() {
+        let (_dir, host) = proc_with_tcp();
+        let mut out = Sockets::new();
+        read_tables_with(&host, &[Table::Tcp4], &mut out, true, || None::<CutShort>).unwrap();
+        assert_eq!(out.inodes, vec![1001]);
+        let mut out = Sockets::new();
+        read_tables_with(&host, &[Table::Tcp4], &mut out, true, || {
+            Some(CutShort { ok: true, calls: 0 })
+        })
+        .unwrap();
+        assert!(out.conns.is_empty(), "the dump's answer stands");
+    }
 }
