@@ -469,3 +469,137 @@ fn every_rlimit_matches_psutil() {
         pskit::RlimitResource::ALL.len()
     );
 }
+
+/// Kills a PID that is not our child (a grandchild) when the test ends, however it ends.
+struct KillOnDrop(u32);
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Ok(p) = pskit::Process::new(self.0) {
+            let _ = p.kill();
+        }
+    }
+}
+
+#[test]
+fn family_pids_memory_percent_and_ungrouped_maps_match_psutil() {
+    use pskit::{MemoryType, Process};
+    // sh with one child: the test → sh → sleep.
+    let sh = common::TestChild {
+        child: std::process::Command::new("sh")
+            .args(["-c", "sleep 1000 & wait"])
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    };
+    let shell = Process::new(sh.pid()).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let grandchild = loop {
+        let kids = shell.children(false).unwrap();
+        if let Some(k) = kids.first() {
+            if k.name().unwrap() == "sleep" && k.status().unwrap() == pskit::Status::Sleeping {
+                break k.pid();
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "sh never started sleep"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    let _reaper = KillOnDrop(grandchild);
+    let pids = |v: Vec<Process>| v.iter().map(Process::pid).collect::<Vec<_>>();
+    let sorted = |mut v: Vec<u32>| {
+        v.sort_unstable();
+        v
+    };
+
+    let sh_doc = common::oracle(&["family".into(), sh.pid().to_string()]);
+    assert_eq!(sh_doc["children"], serde_json::json!([grandchild]));
+    assert_eq!(
+        serde_json::json!(sorted(pids(shell.children(false).unwrap()))),
+        sh_doc["children"]
+    );
+    assert_eq!(
+        serde_json::json!(sorted(pids(shell.children(true).unwrap()))),
+        sh_doc["children_recursive"]
+    );
+    assert_eq!(sh_doc["parent"], serde_json::json!(std::process::id()));
+    assert_eq!(
+        shell.parent().unwrap().map(|p| p.pid()),
+        Some(std::process::id())
+    );
+
+    let leaf = Process::new(grandchild).unwrap();
+    let types = [
+        ("rss", MemoryType::Rss),
+        ("vms", MemoryType::Vms),
+        ("shared", MemoryType::Shared),
+        ("text", MemoryType::Text),
+        ("lib", MemoryType::Lib),
+        ("data", MemoryType::Data),
+        ("dirty", MemoryType::Dirty),
+        ("uss", MemoryType::Uss),
+        ("pss", MemoryType::Pss),
+        ("swap", MemoryType::Swap),
+    ];
+    // A sleeping process's memory stays put, but the machine's total and the pages it
+    // shares with others may move: three tries for an exact match of everything.
+    let mut last = String::new();
+    for _ in 0..3 {
+        let doc = common::oracle(&["family".into(), grandchild.to_string()]);
+        let mut diffs = Vec::new();
+        if doc["parents"] != serde_json::json!(pids(leaf.parents().unwrap())) {
+            diffs.push(format!("parents {}", doc["parents"]));
+        }
+        if doc["pid_exists"] != serde_json::json!(pskit::pid_exists(grandchild))
+            || doc["in_pids"] != serde_json::json!(pskit::pids().unwrap().contains(&grandchild))
+        {
+            diffs.push("pid_exists / pids".into());
+        }
+        for (name, t) in types {
+            let theirs = doc["memory_percent"][name].as_f64().unwrap();
+            let ours = leaf.memory_percent(t).unwrap();
+            // PSS divides each shared page by its current mappers, and the oracle's own
+            // Python maps the same libc while it runs: 10% there, exact elsewhere.
+            let slack = if name == "pss" { 0.1 * theirs } else { 1e-9 };
+            if (theirs - ours).abs() > slack {
+                diffs.push(format!("memory_percent({name}) {ours} vs {theirs}"));
+            }
+        }
+        // The same mappings; of the page counts, those that do not depend on who else
+        // maps the pages (PSS and the shared/private split do).
+        let stable = |maps: &Value| -> Vec<Value> {
+            maps.as_array()
+                .unwrap()
+                .iter()
+                .map(|m| {
+                    let keys = ["addr", "perms", "path", "rss", "size", "anonymous", "swap"];
+                    let clean =
+                        m["shared_clean"].as_u64().unwrap() + m["private_clean"].as_u64().unwrap();
+                    let dirty =
+                        m["shared_dirty"].as_u64().unwrap() + m["private_dirty"].as_u64().unwrap();
+                    let mut v: serde_json::Map<String, Value> = keys
+                        .iter()
+                        .map(|k| (k.to_string(), m[*k].clone()))
+                        .collect();
+                    v.insert("clean".into(), clean.into());
+                    v.insert("dirty".into(), dirty.into());
+                    Value::Object(v)
+                })
+                .collect()
+        };
+        let maps = serde_json::to_value(leaf.memory_maps_ungrouped().unwrap()).unwrap();
+        if stable(&maps) != stable(&doc["memory_maps"]) {
+            diffs.push(format!(
+                "memory_maps(grouped=False): {:?} vs {:?}",
+                stable(&maps),
+                stable(&doc["memory_maps"])
+            ));
+        }
+        if diffs.is_empty() {
+            return;
+        }
+        last = diffs.join("; ");
+    }
+    panic!("pskit differs from psutil in all three tries: {last}");
+}

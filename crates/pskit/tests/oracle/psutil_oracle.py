@@ -13,6 +13,10 @@ usage: psutil_oracle.py [--as-uid UID] COMMAND ...
        psutil_oracle.py conns KIND [PID ...] net_connections(KIND) system-wide, and
                                              Process(PID).net_connections(KIND) for each
                                              PID (its pconn rows get "pid": PID)
+       psutil_oracle.py family PID           children (direct, recursive), parent,
+                                             parents, pid_exists, memory_percent of every
+                                             memtype, memory_maps(grouped=False), and
+                                             whether PID is in pids()
 """
 import enum
 import json
@@ -104,6 +108,23 @@ def conns(kind, pids):
     return doc
 
 
+MEMTYPES = ["rss", "vms", "shared", "text", "lib", "data", "dirty", "uss", "pss", "swap"]
+
+
+def family(pid):
+    p = psutil.Process(pid)
+    return {
+        "children": sorted(c.pid for c in p.children()),
+        "children_recursive": sorted(c.pid for c in p.children(recursive=True)),
+        "parent": p.parent().pid if p.parent() else None,
+        "parents": [q.pid for q in p.parents()],
+        "pid_exists": psutil.pid_exists(pid),
+        "in_pids": pid in psutil.pids(),
+        "memory_percent": {m: p.memory_percent(m) for m in MEMTYPES},
+        "memory_maps": wire(p.memory_maps(grouped=False)),
+    }
+
+
 def main():
     if sys.argv[1] == "--as-uid":
         uid = int(sys.argv[2])
@@ -121,6 +142,8 @@ def main():
         doc["__oracle_pid__"] = os.getpid()
     elif cmd == "rlimits":
         doc = rlimits(args[0])
+    elif cmd == "family":
+        doc = family(args[0])
     else:
         sys.exit(f"unknown command {cmd}")
     json.dump(doc, sys.stdout)
