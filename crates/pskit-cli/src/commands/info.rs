@@ -1,5 +1,7 @@
-//! `pskit info`: every system-wide function's value in one document. With `--json` the
-//! keys are psutil's function names and the values psutil's shapes.
+//! `pskit info`: the value of every system-wide function psutil has, in one document.
+//! With `--json` the keys are psutil's function names and the values psutil's shapes.
+//! pskit's additions (cgroups, `cpu_info`, swap devices, inode usage) are left out of
+//! this document, whose keys are a contract; the library has them.
 
 use std::collections::BTreeMap;
 
