@@ -1,7 +1,7 @@
 //! What acts on a process (setters, signals, wait) and its place in the tree.
 
 use std::collections::{HashMap, HashSet};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::types::*;
 use super::Process;
@@ -58,24 +58,25 @@ impl std::str::FromStr for MemoryType {
     }
 }
 
-/// The signals `send_signal` is usually given, by their Linux numbers.
+/// The signals `send_signal` is usually given, by this platform's numbers.
 pub mod signal {
+    use crate::sys::process::control::signals;
     /// Hang up.
-    pub const SIGHUP: i32 = libc::SIGHUP;
+    pub const SIGHUP: i32 = signals::SIGHUP;
     /// Interrupt (Ctrl-C).
-    pub const SIGINT: i32 = libc::SIGINT;
+    pub const SIGINT: i32 = signals::SIGINT;
     /// Kill, cannot be caught.
-    pub const SIGKILL: i32 = libc::SIGKILL;
+    pub const SIGKILL: i32 = signals::SIGKILL;
     /// User signal 1.
-    pub const SIGUSR1: i32 = libc::SIGUSR1;
+    pub const SIGUSR1: i32 = signals::SIGUSR1;
     /// User signal 2.
-    pub const SIGUSR2: i32 = libc::SIGUSR2;
+    pub const SIGUSR2: i32 = signals::SIGUSR2;
     /// Terminate.
-    pub const SIGTERM: i32 = libc::SIGTERM;
+    pub const SIGTERM: i32 = signals::SIGTERM;
     /// Continue if stopped.
-    pub const SIGCONT: i32 = libc::SIGCONT;
+    pub const SIGCONT: i32 = signals::SIGCONT;
     /// Stop, cannot be caught.
-    pub const SIGSTOP: i32 = libc::SIGSTOP;
+    pub const SIGSTOP: i32 = signals::SIGSTOP;
 }
 
 impl Process {
@@ -191,18 +192,7 @@ impl Process {
             ));
         }
         self.check_identity()?;
-        syscalls::kill(self.pid(), sig).map_err(|e| match e.raw_os_error() {
-            Some(libc::ESRCH) => Error::NoSuchProcess {
-                pid: self.pid(),
-                name: Some(self.last_name().clone()),
-            },
-            Some(libc::EPERM) => Error::AccessDenied {
-                pid: Some(self.pid()),
-                name: Some(self.last_name().clone()),
-            },
-            Some(libc::EINVAL) => Error::InvalidArgument(format!("invalid signal {sig}")),
-            _ => Error::io(format!("kill({})", self.pid()), e),
-        })
+        sys::process::control::send_signal(self.pid(), sig, self.last_name())
     }
 
     /// SIGSTOP.
@@ -211,7 +201,7 @@ impl Process {
     /// pskit::Process::new(1234).unwrap().suspend().unwrap();
     /// ```
     pub fn suspend(&self) -> Result<()> {
-        self.send_signal(libc::SIGSTOP)
+        self.send_signal(signal::SIGSTOP)
     }
 
     /// SIGCONT.
@@ -220,7 +210,7 @@ impl Process {
     /// pskit::Process::new(1234).unwrap().resume().unwrap();
     /// ```
     pub fn resume(&self) -> Result<()> {
-        self.send_signal(libc::SIGCONT)
+        self.send_signal(signal::SIGCONT)
     }
 
     /// SIGTERM.
@@ -229,7 +219,7 @@ impl Process {
     /// pskit::Process::new(1234).unwrap().terminate().unwrap();
     /// ```
     pub fn terminate(&self) -> Result<()> {
-        self.send_signal(libc::SIGTERM)
+        self.send_signal(signal::SIGTERM)
     }
 
     /// SIGKILL.
@@ -238,7 +228,7 @@ impl Process {
     /// pskit::Process::new(1234).unwrap().kill().unwrap();
     /// ```
     pub fn kill(&self) -> Result<()> {
-        self.send_signal(libc::SIGKILL)
+        self.send_signal(signal::SIGKILL)
     }
 
     /// Waits for the process to end: its exit code, or minus the signal that killed it,
@@ -273,54 +263,12 @@ impl Process {
     }
 
     fn wait_inner(&self, timeout: Option<Duration>) -> Result<ExitCode> {
-        let pid = self.pid();
-        let io = |e: std::io::Error| Error::io(format!("waitpid({pid})"), e);
-        // Our child that already ended?
-        let child = match syscalls::waitpid(pid, false).map_err(io)? {
-            syscalls::Reaped::Exited(code) => return Ok(Some(code)),
-            syscalls::Reaped::Running => true,
-            syscalls::Reaped::NotChild => false,
-        };
-        if !child && self.check_identity().is_err() {
-            return Ok(None);
-        }
-        let deadline = timeout.map(|t| Instant::now() + t);
-        match syscalls::pidfd_open(pid) {
-            Ok(fd) => {
-                if !syscalls::poll_readable(&fd, timeout).map_err(io)? {
-                    return Err(self.timeout_error(timeout));
-                }
-            }
-            Err(e) if e.raw_os_error() == Some(libc::ESRCH) => {}
-            // No pidfd (Linux < 5.3, or seccomp): poll with a growing sleep, as psutil.
-            Err(_) => {
-                let mut nap = Duration::from_micros(100);
-                loop {
-                    if child {
-                        if let syscalls::Reaped::Exited(c) =
-                            syscalls::waitpid(pid, false).map_err(io)?
-                        {
-                            return Ok(Some(c));
-                        }
-                    } else if syscalls::kill(pid, 0).is_err() || self.check_identity().is_err() {
-                        return Ok(None);
-                    }
-                    if deadline.is_some_and(|d| Instant::now() >= d) {
-                        return Err(self.timeout_error(timeout));
-                    }
-                    std::thread::sleep(nap);
-                    nap = (nap * 2).min(Duration::from_millis(40));
-                }
-            }
-        }
-        if child {
-            match syscalls::waitpid(pid, true).map_err(io)? {
-                syscalls::Reaped::Exited(code) => Ok(Some(code)),
-                _ => Ok(None),
-            }
-        } else {
-            Ok(None)
-        }
+        sys::process::control::wait(
+            self.pid(),
+            timeout,
+            || self.check_identity().is_ok(),
+            || self.timeout_error(timeout),
+        )
     }
 
     /// The parent process, or `None` for the lowest PID (init) or when the parent has

@@ -15,6 +15,7 @@ use super::{syscalls, users, HostState};
 use crate::process::types::*;
 use crate::{Error, Result};
 
+pub(crate) mod control;
 mod files;
 mod memory;
 
