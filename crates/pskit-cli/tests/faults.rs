@@ -118,6 +118,26 @@ fn other_usage_errors_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("Usage: pskit"));
 }
 
+#[test]
+fn a_missing_required_argument_is_named() {
+    for (args, missing) in [
+        (&["pmap"][..], "<PID>"),
+        (&["proc"], "<PID>"),
+        (&["killall"], "<NAME>"),
+        (&["pidof"], "<NAME>"),
+    ] {
+        let line = expect_failure(
+            args,
+            2,
+            &format!("the following required arguments were not provided: {missing} (see"),
+        );
+        assert!(
+            line.contains(&format!("'pskit {} --help'", args[0])),
+            "{line}"
+        );
+    }
+}
+
 /// The reader goes away before pskit writes: no panic, no message, exit 0.
 #[test]
 fn a_closed_stdout_ends_quietly() {
