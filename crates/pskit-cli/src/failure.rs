@@ -58,6 +58,13 @@ pub fn process_failure(pid: u32, e: pskit::Error) -> Failure {
                 parent.unwrap_or_default()
             ))
         }
+        pskit::Error::AccessDenied { name, .. } if crate::procs::running_as_root() => {
+            Failure::Runtime(format!(
+                "access denied to {} even as root: the kernel refused (a process outside \
+                 this container's namespaces, or a security module's restrictions)",
+                named(name)
+            ))
+        }
         pskit::Error::AccessDenied { name, .. } => Failure::Runtime(format!(
             "access denied to {}: run as its owner or as root",
             named(name)

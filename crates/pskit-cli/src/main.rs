@@ -200,10 +200,63 @@ fn parse_failure(e: clap::Error) -> ExitCode {
             ExitCode::from(2)
         }
         _ => {
-            let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or("invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            fail(&format!("{first} (see '{}')", help_hint()), 2)
+            let message = one_line(&e.render().to_string());
+            fail(&format!("{message} (see '{}')", help_hint()), 2)
         }
+    }
+}
+
+/// clap's error message as one line: its first line, and when that ends in a colon
+/// (a list follows, such as the missing required arguments) the indented items under
+/// it, separated by commas.
+fn one_line(rendered: &str) -> String {
+    let mut lines = rendered.lines();
+    let first = lines.next().unwrap_or("invalid arguments");
+    let first = first.strip_prefix("error: ").unwrap_or(first).trim_end();
+    if !first.ends_with(':') {
+        return first.to_string();
+    }
+    let items: Vec<&str> = lines
+        .take_while(|l| l.starts_with(char::is_whitespace) && !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    if items.is_empty() {
+        return first.trim_end_matches(':').to_string();
+    }
+    format!("{first} {}", items.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listed_error_names_its_items_on_one_line() {
+        let rendered = "error: the following required arguments were not provided:\n  \
+                        <PID>\n  <NAME>\n\nUsage: pskit pmap <PID>\n\nFor more information, \
+                        try '--help'.\n";
+        assert_eq!(
+            one_line(rendered),
+            "the following required arguments were not provided: <PID>, <NAME>"
+        );
+    }
+
+    #[test]
+    fn a_plain_error_keeps_its_first_line() {
+        let rendered = "error: unexpected argument '--x' found\n\n  tip: use '-- --x'\n";
+        assert_eq!(one_line(rendered), "unexpected argument '--x' found");
+        assert_eq!(
+            one_line("error: nothing listed:\n\nUsage: x\n"),
+            "nothing listed"
+        );
+    }
+
+    #[test]
+    fn clap_reports_the_missing_pid_of_pmap() {
+        let e = Cli::try_parse_from(["pskit", "pmap"]).unwrap_err();
+        assert_eq!(
+            one_line(&e.render().to_string()),
+            "the following required arguments were not provided: <PID>"
+        );
     }
 }

@@ -14,6 +14,13 @@ pub fn open(pid: u32) -> Result<Process, Failure> {
     Process::new(pid).map_err(|e| process_failure(pid, e))
 }
 
+/// Whether pskit runs with effective user id 0 (so "run as root" is no advice).
+pub fn running_as_root() -> bool {
+    Process::current()
+        .and_then(|p| p.uids())
+        .is_ok_and(|ids| ids.effective == 0)
+}
+
 /// A comma-separated list of psutil attribute names (`--attrs name,memory_info`).
 #[derive(Clone, Debug, Default)]
 pub struct AttrList(pub Vec<Attr>);

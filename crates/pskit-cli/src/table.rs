@@ -1,7 +1,13 @@
-//! Tables whose columns fit the terminal: optional columns are dropped when the screen
-//! is too narrow, and lines are cut at its edge.
+//! Tables whose columns fit the terminal: a last, left-aligned column is free text (a
+//! command line, a path) that takes whatever width is left and is cut at the edge;
+//! optional columns are dropped only when the others and [`FREE_TEXT_MIN`] characters
+//! of that free text do not fit.
 
 use crate::output::{bold, truncate};
+
+/// The characters a last, free-text column keeps (when its text is that long) before
+/// optional columns are dropped to make room for it.
+pub const FREE_TEXT_MIN: usize = 20;
 
 /// One column of a [`Table`].
 #[derive(Clone, Copy, Debug)]
@@ -86,11 +92,18 @@ impl Table {
                 *w = (*w).max(cell.chars().count());
             }
         }
+        // A last, left-aligned column is free text: for fitting it counts only up to
+        // FREE_TEXT_MIN characters (or its header), and the line cut below trims the rest.
+        let mut fit_widths = widths.clone();
+        if let Some(last) = self.columns.last().filter(|c| !c.right) {
+            let floor = FREE_TEXT_MIN.max(last.header.len());
+            fit_widths[n - 1] = widths[n - 1].min(floor);
+        }
         let mut shown: Vec<bool> = vec![true; n];
         if let Some(limit) = width {
             let total = |shown: &[bool]| -> usize {
                 let kept: Vec<usize> = (0..n).filter(|&i| shown[i]).collect();
-                kept.iter().map(|&i| widths[i]).sum::<usize>() + kept.len().saturating_sub(1)
+                kept.iter().map(|&i| fit_widths[i]).sum::<usize>() + kept.len().saturating_sub(1)
             };
             for i in (0..n).rev() {
                 if total(&shown) <= limit {
@@ -169,6 +182,56 @@ mod tests {
         }
         assert!(!text.contains("USER"));
         assert!(text.starts_with(" PID COMMAND\n"));
+    }
+
+    /// PID (4 wide) USER (5 wide, optional) and a command far longer than any screen.
+    fn with_long_command() -> Table {
+        let mut t = sample();
+        t.push(vec!["7".into(), "bob".into(), "x".repeat(500)]);
+        t
+    }
+
+    #[test]
+    fn a_long_free_text_column_takes_the_rest_and_keeps_optional_columns() {
+        let text = with_long_command().render(Some(40), false);
+        assert!(text.starts_with(" PID USER  COMMAND\n"), "{text}");
+        let long = text.lines().last().unwrap();
+        assert_eq!(long, format!("   7 bob   {}", "x".repeat(29)));
+        for line in text.lines() {
+            assert!(line.chars().count() <= 40, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn optional_columns_go_only_when_the_free_text_minimum_does_not_fit() {
+        // PID + USER + FREE_TEXT_MIN of the command, with two separators.
+        let needed = 4 + 1 + 5 + 1 + FREE_TEXT_MIN;
+        let kept = with_long_command().render(Some(needed), false);
+        assert!(kept.starts_with(" PID USER  COMMAND\n"), "{kept}");
+        let dropped = with_long_command().render(Some(needed - 1), false);
+        assert!(dropped.starts_with(" PID COMMAND\n"), "{dropped}");
+        let row = dropped.lines().last().unwrap();
+        assert_eq!(row.chars().count(), needed - 1);
+    }
+
+    #[test]
+    fn a_short_free_text_column_counts_its_own_width() {
+        // The longest command is 17 characters: the table needs exactly 28.
+        assert!(sample().render(Some(28), false).contains("USER"));
+        assert!(!sample().render(Some(27), false).contains("USER"));
+    }
+
+    #[test]
+    fn a_right_aligned_last_column_is_never_cut_to_make_room() {
+        let mut t = Table::new(vec![
+            Column::left("NAME"),
+            Column::right("EXTRA").optional(),
+            Column::right("TOTAL"),
+        ]);
+        t.push(vec!["a".into(), "1".into(), "1".repeat(30)]);
+        let text = t.render(Some(36), false);
+        assert!(!text.contains("EXTRA"), "{text}");
+        assert!(text.contains(&"1".repeat(30)), "{text}");
     }
 
     #[test]

@@ -118,6 +118,26 @@ fn other_usage_errors_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("Usage: pskit"));
 }
 
+#[test]
+fn a_missing_required_argument_is_named() {
+    for (args, missing) in [
+        (&["pmap"][..], "<PID>"),
+        (&["proc"], "<PID>"),
+        (&["killall"], "<NAME>"),
+        (&["pidof"], "<NAME>"),
+    ] {
+        let line = expect_failure(
+            args,
+            2,
+            &format!("the following required arguments were not provided: {missing} (see"),
+        );
+        assert!(
+            line.contains(&format!("'pskit {} --help'", args[0])),
+            "{line}"
+        );
+    }
+}
+
 /// The reader goes away before pskit writes: no panic, no message, exit 0.
 #[test]
 fn a_closed_stdout_ends_quietly() {
@@ -271,4 +291,71 @@ fn completions_are_generated_for_each_shell() {
     assert!(pskit_ok(&["completions", "fish"]).contains("complete -c pskit"));
     expect_failure(&["completions", "tcsh"], 2, "invalid value 'tcsh'");
     expect_failure(&["completions", "bash", "--json"], 2, "no --json form");
+}
+
+/// Processes whose memory the library cannot read, by PID.
+fn memory_denied() -> Vec<u32> {
+    let infos = pskit::ProcessTable::new()
+        .scan(&[pskit::Attr::MemoryFullInfo])
+        .unwrap();
+    infos
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.memory_full_info,
+                pskit::Field::Err(pskit::AttrError::AccessDenied)
+            )
+        })
+        .map(|i| i.pid)
+        .collect()
+}
+
+#[test]
+fn procsmem_advises_root_only_to_a_user_who_is_not_root() {
+    let root = pskit::Process::current().unwrap().uids().unwrap().effective == 0;
+    let before = memory_denied();
+    let out = pskit(&["procsmem"]);
+    let after = memory_denied();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for line in stderr.lines() {
+        assert!(line.starts_with("pskit: warning: "), "{stderr}");
+        assert_ne!(root, line.contains("run as root"), "root={root}: {line}");
+    }
+    let denied_line = stderr.lines().find(|l| l.contains("access denied for "));
+    if before.is_empty() && after.is_empty() {
+        assert_eq!(denied_line, None, "nothing was denied to the library");
+    }
+    // Processes denied to the library before and after the run (PID 1 in a container,
+    // say) were denied to pskit too, and the line says why.
+    if before.iter().any(|p| after.contains(p)) {
+        let line = denied_line.unwrap_or_else(|| panic!("no count: {stderr:?}"));
+        let expected = if root {
+            "even as root: "
+        } else {
+            "(run as root"
+        };
+        assert!(line.contains(expected), "{line}");
+    }
+}
+
+#[test]
+fn a_process_denied_even_to_root_is_not_told_to_run_as_root() {
+    let root = pskit::Process::current().unwrap().uids().unwrap().effective == 0;
+    // PID 1 is another user's process to a normal user and, in some containers, out of
+    // root's reach as well; whichever applies, the advice must match. (Where root can
+    // read it, the unprivileged suite covers the denied case.)
+    if !matches!(
+        pskit::Process::new(1).unwrap().memory_maps_ungrouped(),
+        Err(pskit::Error::AccessDenied { .. })
+    ) {
+        return;
+    }
+    let line = expect_failure(&["pmap", "1"], 1, "access denied to PID 1");
+    assert_eq!(
+        !root,
+        line.contains("run as its owner or as root"),
+        "{line}"
+    );
+    assert_eq!(root, line.contains("even as root"), "{line}");
 }

@@ -215,12 +215,55 @@ fn nettop_json_sees_loopback_traffic_between_library_readings() {
             before.bytes_recv <= recv && recv <= after.bytes_recv,
             "{lo}"
         );
+        let packets = lo["packets_recv"].as_u64().unwrap();
+        assert!(
+            before.packets_recv <= packets && packets <= after.packets_recv,
+            "{lo}"
+        );
         let rate = &doc["per_second_pernic"]["lo"];
         assert!(rate["bytes_recv"].as_f64().unwrap() > 0.0, "{rate}");
         assert!(rate["packets_sent"].as_f64().unwrap() > 0.0, "{rate}");
         assert!(doc["per_second"]["bytes_recv"].as_f64().unwrap() > 0.0);
         assert!(doc["net_io_counters"]["bytes_recv"].as_u64().unwrap() >= recv);
     }
+}
+
+#[test]
+fn nettop_text_shows_packet_totals_and_rates_per_interface() {
+    let before = pskit::net_io_counters_pernic(true).unwrap()["lo"];
+    let text = stdout_of(&["nettop", "--once", "-i", "0.2", "--nic", "lo"]);
+    let after = pskit::net_io_counters_pernic(true).unwrap()["lo"];
+    assert!(
+        text.lines().any(|l| l.starts_with("packets/s:     sent: ")),
+        "{text}"
+    );
+    let header = text
+        .lines()
+        .find(|l| l.starts_with("NIC"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(header.ends_with("PKTS OUT      PKTS IN"), "{header}");
+    let lo: Vec<&str> = text
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some("lo"))
+        .unwrap_or_else(|| panic!("{text}"))
+        .split_whitespace()
+        .collect();
+    assert_eq!(lo.len(), 9, "{lo:?}");
+    let rate: f64 = lo[3].parse().unwrap();
+    assert!(rate >= 0.0, "{lo:?}");
+    let (sent, recv): (u64, u64) = (lo[7].parse().unwrap(), lo[8].parse().unwrap());
+    assert!(
+        (before.packets_sent..=after.packets_sent).contains(&sent),
+        "{sent} not within the library's {} and {}",
+        before.packets_sent,
+        after.packets_sent
+    );
+    assert!(
+        (before.packets_recv..=after.packets_recv).contains(&recv),
+        "{recv} not within the library's {} and {}",
+        before.packets_recv,
+        after.packets_recv
+    );
 }
 
 #[test]

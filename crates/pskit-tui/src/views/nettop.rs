@@ -169,7 +169,9 @@ impl View for NettopView {
     }
 }
 
-const COLUMNS: [Column; 7] = [
+/// Per interface, as psutil's nettop.py: bytes and packets, sent and received, per
+/// second and in total. Packet totals go first on a narrow screen, then packet rates.
+const COLUMNS: [Column; 9] = [
     Column::new("NIC", 10, Align::Left, 0),
     Column::new("SENT/s", 9, Align::Right, 0),
     Column::new("RECV/s", 9, Align::Right, 0),
@@ -177,6 +179,8 @@ const COLUMNS: [Column; 7] = [
     Column::new("PKTS IN/s", 10, Align::Right, 2),
     Column::new("SENT", 8, Align::Right, 1),
     Column::new("RECV", 8, Align::Right, 1),
+    Column::new("PKTS OUT", 12, Align::Right, 3),
+    Column::new("PKTS IN", 12, Align::Right, 3),
 ];
 
 /// A `nettop` sample as shown in `width` columns.
@@ -204,6 +208,14 @@ fn nettop_screen(s: &NettopSample, width: Option<usize>) -> Screen {
                 "per second:    sent: {:<9} received: {}/s",
                 bytes2human(r.bytes_sent) + "/s",
                 bytes2human(r.bytes_recv)
+            ),
+            width,
+        )),
+        Line::text(clip(
+            format!(
+                "packets/s:     sent: {:<9} received: {:.0}/s",
+                format!("{:.0}/s", r.packets_sent),
+                r.packets_recv
             ),
             width,
         )),
@@ -236,6 +248,8 @@ fn nettop_screen(s: &NettopSample, width: Option<usize>) -> Screen {
                 per_sec(|r| r.packets_recv, false),
                 bytes2human(c.bytes_sent as f64),
                 bytes2human(c.bytes_recv as f64),
+                c.packets_sent.to_string(),
+                c.packets_recv.to_string(),
             ]))
         })
         .collect();

@@ -65,7 +65,18 @@ fn screen_shows_totals_and_one_row_per_nic() {
     let eth: Vec<&str> = screen.rows[0].text.split_whitespace().collect();
     assert_eq!(
         eth,
-        ["eth0", "1.0M", "2.0M", "10486", "20972", "2.0M", "4.0M"]
+        ["eth0", "1.0M", "2.0M", "10486", "20972", "2.0M", "4.0M", "20971", "41943"]
+    );
+    assert_eq!(
+        screen.summary[3].text,
+        "packets/s:     sent: 10486/s   received: 20972/s"
+    );
+    assert_eq!(
+        header,
+        [
+            "NIC", "SENT/s", "RECV/s", "PKTS", "OUT/s", "PKTS", "IN/s", "SENT", "RECV", "PKTS",
+            "OUT", "PKTS", "IN"
+        ]
     );
     let new: Vec<&str> = screen.rows[1].text.split_whitespace().collect();
     assert_eq!(
@@ -86,6 +97,23 @@ fn screen_shows_totals_and_one_row_per_nic() {
 }
 
 #[test]
+fn packet_totals_go_first_then_packet_rates_on_a_narrow_screen() {
+    let header = |width| nettop_screen(&sample(), Some(width)).header.unwrap().text;
+    assert!(
+        header(100).ends_with("PKTS OUT      PKTS IN"),
+        "{}",
+        header(100)
+    );
+    let at_67 = header(67);
+    assert!(
+        at_67.contains("PKTS IN/s") && !at_67.contains("PKTS IN "),
+        "{at_67}"
+    );
+    let at_55: Vec<String> = header(55).split_whitespace().map(String::from).collect();
+    assert_eq!(at_55, ["NIC", "SENT/s", "RECV/s", "SENT", "RECV"]);
+}
+
+#[test]
 fn json_has_counters_and_rates_with_psutil_names() {
     let v = serde_json::to_value(sample()).unwrap();
     assert_eq!(v["net_io_counters"]["bytes_recv"], 4 << 20);
@@ -93,4 +121,6 @@ fn json_has_counters_and_rates_with_psutil_names() {
     assert_eq!(v["per_second_pernic"]["eth0"]["bytes_recv"], 2097152.0);
     assert!(v["per_second_pernic"].get("new-nic").is_none());
     assert_eq!(v["per_second"]["dropin"], 0.0);
+    assert_eq!(v["net_io_counters_pernic"]["eth0"]["packets_recv"], 41943);
+    assert_eq!(v["per_second_pernic"]["eth0"]["packets_sent"], 10485.5);
 }
