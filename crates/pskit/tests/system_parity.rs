@@ -452,3 +452,80 @@ fn constants() {
     assert_eq!(v[7], json(&pskit::NicDuplex::Full));
     assert_eq!(v[8], json(&pskit::BatteryTime::Unlimited));
 }
+
+#[test]
+fn cpu_info_matches_lscpu() {
+    // lscpu reads the same /proc/cpuinfo (first processor) for these three.
+    let doc: Value = serde_json::from_str(&sh("lscpu", &["-J"])).unwrap();
+    fn walk<'a>(entries: &'a [Value], out: &mut BTreeMap<String, &'a str>) {
+        for e in entries {
+            let field = e["field"].as_str().unwrap_or("").trim_end_matches(':');
+            if let Some(data) = e["data"].as_str() {
+                out.insert(field.to_string(), data);
+            }
+            if let Some(children) = e["children"].as_array() {
+                walk(children, out);
+            }
+        }
+    }
+    let mut fields = BTreeMap::new();
+    walk(doc["lscpu"].as_array().unwrap(), &mut fields);
+    let info = pskit::cpu_info().unwrap();
+    assert_eq!(info.vendor.as_deref(), fields.get("Vendor ID").copied());
+    assert_eq!(
+        info.model_name.as_deref(),
+        fields.get("Model name").copied()
+    );
+    let flags: Vec<&str> = fields
+        .get("Flags")
+        .map(|f| f.split_whitespace().collect())
+        .unwrap_or_default();
+    assert_eq!(info.flags, flags);
+}
+
+#[test]
+fn cgroup_memory_reads_this_process_cgroup() {
+    // /proc/self/cgroup names our cgroup per hierarchy: `0::PATH` (v2) and
+    // `N:memory:PATH` (v1). The library must read the directory of that path.
+    let own = std::fs::read_to_string("/proc/self/cgroup").unwrap();
+    let listed = |controller: &str| {
+        own.lines().find_map(|l| {
+            let mut parts = l.splitn(3, ':');
+            let (_, ctl, path) = (parts.next()?, parts.next()?, parts.next()?);
+            (ctl == controller).then(|| path.trim_matches('/').to_string())
+        })
+    };
+    let m = match pskit::cgroup_memory(None) {
+        Ok(m) => m,
+        Err(e) => {
+            // Only where our cgroup has no memory accounting to read (the root cgroup).
+            let v2 = listed("").map(|p| format!("/sys/fs/cgroup/{p}/memory.current"));
+            let v1 = listed("memory")
+                .map(|p| format!("/sys/fs/cgroup/memory/{p}/memory.usage_in_bytes"));
+            for f in [v2, v1].into_iter().flatten() {
+                assert!(!std::path::Path::new(&f).exists(), "{f} exists, yet: {e}");
+            }
+            return;
+        }
+    };
+    let (path, usage_file) = match m.version {
+        1 => (listed("memory").unwrap(), "memory.usage_in_bytes"),
+        _ => (listed("").unwrap(), "memory.current"),
+    };
+    assert!(
+        m.path.ends_with(&path),
+        "read {:?}, /proc/self/cgroup says {path:?}",
+        m.path
+    );
+    let usage: u64 = std::fs::read_to_string(m.path.join(usage_file))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // A gauge that moves with every test thread's allocations.
+    assert!(
+        m.current.abs_diff(usage) < 64 << 20,
+        "{} vs {usage_file} {usage}",
+        m.current
+    );
+}
