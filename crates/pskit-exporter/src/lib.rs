@@ -53,7 +53,7 @@ pub use config::Config;
 pub use error::{Error, Result};
 pub use metrics::Format;
 pub use server::{Server, ShutdownHandle};
-pub use web::{TlsServerConfig, WebConfig};
+pub use web::{ClientAuthType, HttpServerConfig, TlsServerConfig, TlsVersion, WebConfig};
 
 /// Runs `pskit serve` with `args` until the process is stopped: resolves the
 /// configuration, binds (errors such as a port in use or an expired certificate are
@@ -65,6 +65,10 @@ pub use web::{TlsServerConfig, WebConfig};
 pub fn serve(args: ServeArgs) -> Result<()> {
     let config = Config::from_args(args)?;
     let server = Server::bind(config)?;
-    eprintln!("pskit serve: listening on {}", server.local_addr());
+    let scheme = if server.is_tls() { "https" } else { "http" };
+    eprintln!(
+        "pskit serve: listening on {scheme}://{}",
+        server.local_addr()
+    );
     server.run()
 }

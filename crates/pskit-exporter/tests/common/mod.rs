@@ -18,9 +18,14 @@ struct Cli {
 
 /// Flags → config, always on 127.0.0.1:0 unless the flags say otherwise.
 pub fn config(flags: &[&str]) -> Config {
+    try_config(flags).expect("config")
+}
+
+/// Flags → config or the error resolving them (a bad config file, for example).
+pub fn try_config(flags: &[&str]) -> pskit_exporter::Result<Config> {
     let mut argv = vec!["pskit-serve", "--web.listen-address", "127.0.0.1:0"];
     argv.extend_from_slice(flags);
-    Config::from_args(Cli::parse_from(argv).serve).expect("config")
+    Config::from_args(Cli::parse_from(argv).serve)
 }
 
 /// A server running on its own thread; stopped when dropped.
