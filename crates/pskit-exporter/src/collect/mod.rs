@@ -10,6 +10,7 @@ mod filesystem;
 mod hwmon;
 mod memory;
 mod net;
+mod process_groups;
 mod processes;
 mod stat;
 

@@ -191,3 +191,27 @@ pub fn value(body: &str, name: &str, labels: &str) -> Option<f64> {
         .find(|(n, l, _)| n == name && l == labels)
         .map(|(_, _, v)| v)
 }
+
+/// The library's Linux 6.8 laptop /proc and /sys fixture.
+pub const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../pskit/tests/fixtures/linux-6.8-laptop"
+);
+
+/// Copies a directory tree (regular files and directories; symbolic links are
+/// recreated as links).
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        let kind = entry.file_type().unwrap();
+        if kind.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(entry.path()).unwrap(), dest).unwrap();
+        } else if kind.is_dir() {
+            copy_tree(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
