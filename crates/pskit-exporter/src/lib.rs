@@ -4,7 +4,8 @@
 //! asks for it, with node_exporter's names for host metrics (CPU, memory, load, disks,
 //! file systems, network, /proc/stat, hwmon), process-exporter's
 //! `namedprocess_namegroup_*` metrics for process groups, and `pskit_cgroup_*` for
-//! cgroups. Every value comes from the `pskit` library.
+//! cgroups. Every value comes from the `pskit` library, except hwmon's, read from
+//! `{sysfs}/class/hwmon` for node_exporter's chip labels.
 //!
 //! ```no_run
 //! use clap::Parser;

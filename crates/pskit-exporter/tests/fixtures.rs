@@ -164,9 +164,11 @@ fn hostile_proc_files_are_skipped_counted_and_never_fail_the_scrape() {
     // The NVMe partition is excluded from diskstats by node_exporter's default pattern.
     assert!(body.contains("node_disk_read_bytes_total{device=\"nvme0n1\"}"));
     assert!(!body.contains("device=\"nvme0n1p1\""));
-    // Two hwmon chips named nvme stay distinct series.
+    // Two device-less hwmon chips named nvme stay distinct series (the second by its
+    // hwmonN directory).
     assert!(
-        body.contains("chip=\"nvme\"") && body.contains("chip=\"nvme-1\""),
+        body.contains("chip=\"nvme\",sensor=\"temp1\"")
+            && body.contains("chip=\"hwmon1\",sensor=\"temp1\""),
         "{body}"
     );
 }
