@@ -66,10 +66,6 @@ pub use web::{ClientAuthType, HttpServerConfig, TlsServerConfig, TlsVersion, Web
 pub fn serve(args: ServeArgs) -> Result<()> {
     let config = Config::from_args(args)?;
     let server = Server::bind(config)?;
-    let scheme = if server.is_tls() { "https" } else { "http" };
-    eprintln!(
-        "pskit serve: listening on {scheme}://{}",
-        server.local_addr()
-    );
+    eprintln!("pskit serve: listening on {}", server.local_addr());
     server.run()
 }

@@ -161,11 +161,6 @@ impl Server {
         self.local_addr
     }
 
-    /// Whether the server speaks HTTPS (the web config set up TLS).
-    pub fn is_tls(&self) -> bool {
-        self.app.tls.is_some()
-    }
-
     /// A handle that stops [`Server::run`].
     pub fn shutdown_handle(&self) -> ShutdownHandle {
         ShutdownHandle(self.stop.clone())
