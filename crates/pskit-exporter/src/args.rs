@@ -44,8 +44,8 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:9181, loopback only].
     #[arg(long = "web.listen-address", value_name = "HOST:PORT")]
     pub listen_address: Option<String>,
-    /// node_exporter-compatible web config (YAML): tls_server_config (cert_file,
-    /// key_file) and basic_auth_users (bcrypt hashes).
+    /// node_exporter-compatible web config (YAML): tls_server_config,
+    /// http_server_config (headers) and basic_auth_users (bcrypt hashes).
     #[arg(long = "web.config.file", value_name = "FILE")]
     pub web_config_file: Option<PathBuf>,
     /// YAML file with any of these options (keys as the flag names without dashes).

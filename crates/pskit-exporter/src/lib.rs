@@ -4,7 +4,8 @@
 //! asks for it, with node_exporter's names for host metrics (CPU, memory, load, disks,
 //! file systems, network, /proc/stat, hwmon), process-exporter's
 //! `namedprocess_namegroup_*` metrics for process groups, and `pskit_cgroup_*` for
-//! cgroups. Every value comes from the `pskit` library.
+//! cgroups. Every value comes from the `pskit` library, except hwmon's, read from
+//! `{sysfs}/class/hwmon` for node_exporter's chip labels.
 //!
 //! ```no_run
 //! use clap::Parser;
@@ -53,7 +54,7 @@ pub use config::Config;
 pub use error::{Error, Result};
 pub use metrics::Format;
 pub use server::{Server, ShutdownHandle};
-pub use web::{TlsServerConfig, WebConfig};
+pub use web::{ClientAuthType, HttpServerConfig, TlsServerConfig, TlsVersion, WebConfig};
 
 /// Runs `pskit serve` with `args` until the process is stopped: resolves the
 /// configuration, binds (errors such as a port in use or an expired certificate are

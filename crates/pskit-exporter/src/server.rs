@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderValue, ALLOW, CONTENT_TYPE, WWW_AUTHENTICATE};
+use hyper::header::{HeaderName, HeaderValue, ALLOW, CONTENT_TYPE, WWW_AUTHENTICATE};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpStream;
@@ -77,6 +77,8 @@ struct App {
     scraper: Scraper,
     auth: Option<BasicAuth>,
     tls: Option<TlsAcceptor>,
+    /// `http_server_config.headers`, added to every response.
+    headers: Vec<(HeaderName, HeaderValue)>,
     max_requests: usize,
     in_flight: AtomicUsize,
     header_timeout: Duration,
@@ -130,6 +132,7 @@ impl Server {
         })?;
         let local_addr = listener.local_addr().map_err(Error::Runtime)?;
         listener.set_nonblocking(true).map_err(Error::Runtime)?;
+        let headers = extra_headers(&config.web.http_server_config.headers)?;
         let scraper = Scraper::new(
             &config.collectors,
             &config.collector,
@@ -140,6 +143,7 @@ impl Server {
             scraper,
             auth: BasicAuth::new(config.web.basic_auth_users.clone()),
             tls,
+            headers,
             max_requests: config.max_requests,
             in_flight: AtomicUsize::new(0),
             header_timeout: config.read_header_timeout,
@@ -204,6 +208,24 @@ impl Server {
     }
 }
 
+/// Parses the configured response headers (already checked by `WebConfig::load`).
+fn extra_headers(
+    headers: &std::collections::BTreeMap<String, String>,
+) -> Result<Vec<(HeaderName, HeaderValue)>> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let invalid = |e: &dyn std::fmt::Display| Error::InvalidArgument {
+                flag: "--web.config.file",
+                message: format!("http_server_config.headers: {name}: {e}"),
+            };
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| invalid(&e))?;
+            let value = HeaderValue::from_str(value).map_err(|e| invalid(&e))?;
+            Ok((name, value))
+        })
+        .collect()
+}
+
 type Body = Full<Bytes>;
 
 fn response(
@@ -250,7 +272,13 @@ impl App {
         let app = self.clone();
         let service = hyper::service::service_fn(move |req| {
             let app = app.clone();
-            async move { Ok::<_, Infallible>(app.handle(req).await) }
+            async move {
+                let mut response = app.clone().handle(req).await;
+                for (name, value) in &app.headers {
+                    response.headers_mut().insert(name.clone(), value.clone());
+                }
+                Ok::<_, Infallible>(response)
+            }
         });
         let _ = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())

@@ -9,25 +9,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{duplicate_series, get, samples, value, Running};
-
-const FIXTURE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../pskit/tests/fixtures/linux-6.8-laptop"
-);
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &dest);
-        } else {
-            fs::copy(entry.path(), dest).unwrap();
-        }
-    }
-}
+use common::{copy_tree, duplicate_series, get, samples, value, Running, FIXTURE};
 
 /// A stat line with `comm` and `utime` as given (Linux 6.x layout, 52 fields).
 fn stat_line(pid: u32, comm: &[u8], utime: &str) -> Vec<u8> {
@@ -182,9 +164,11 @@ fn hostile_proc_files_are_skipped_counted_and_never_fail_the_scrape() {
     // The NVMe partition is excluded from diskstats by node_exporter's default pattern.
     assert!(body.contains("node_disk_read_bytes_total{device=\"nvme0n1\"}"));
     assert!(!body.contains("device=\"nvme0n1p1\""));
-    // Two hwmon chips named nvme stay distinct series.
+    // Two device-less hwmon chips named nvme stay distinct series (the second by its
+    // hwmonN directory).
     assert!(
-        body.contains("chip=\"nvme\"") && body.contains("chip=\"nvme-1\""),
+        body.contains("chip=\"nvme\",sensor=\"temp1\"")
+            && body.contains("chip=\"hwmon1\",sensor=\"temp1\""),
         "{body}"
     );
 }

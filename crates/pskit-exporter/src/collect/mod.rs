@@ -10,6 +10,7 @@ mod filesystem;
 mod hwmon;
 mod memory;
 mod net;
+mod process_groups;
 mod processes;
 mod stat;
 
@@ -50,7 +51,8 @@ pub enum CollectorName {
     Netdev,
     /// `node_boot_time_seconds`, `node_context_switches_total`, `node_forks_total`, ….
     Stat,
-    /// `node_hwmon_temp_celsius`, `node_hwmon_fan_rpm`, ….
+    /// `node_hwmon_temp_celsius`, `node_hwmon_fan_rpm`, `node_hwmon_chip_names`, … (reads
+    /// `{sysfs}/class/hwmon` for node_exporter's chip labels).
     Hwmon,
     /// `namedprocess_namegroup_*`: processes grouped by name, user or cgroup.
     Processes,

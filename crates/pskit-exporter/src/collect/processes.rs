@@ -1,7 +1,9 @@
 //! The `processes` collector: process-exporter's `namedprocess_namegroup_*` metrics.
 //!
-//! Processes are grouped by name, user or cgroup; at most `max_groups` groups have their
-//! own series, the rest are summed in the group `other`. Group counters (CPU, I/O,
+//! Processes are grouped by name, user or cgroup; kernel threads are grouped by their
+//! name without per-CPU suffixes (see [`process_groups`](super::process_groups)). At
+//! most `max_groups` groups have their own series, the rest are summed in the group
+//! `other` (a real group of that name is exported as `_other`). Group counters (CPU, I/O,
 //! faults, context switches) are accumulated from per-process deltas, keyed by
 //! (pid, start time), so they never go down when a member exits or a PID is reused.
 //! A process that vanishes while being read is skipped silently; any other failure of a
@@ -13,11 +15,9 @@ use std::ffi::OsString;
 
 use pskit::{Host, Oneshot, Process, RlimitResource, Status};
 
+use super::process_groups::{self as groups, GroupSize, OTHER_GROUP};
 use super::{CollectorOptions, GroupBy};
 use crate::metrics::Batch;
-
-/// The group that takes everything beyond `max_groups`.
-pub(crate) const OTHER_GROUP: &str = "other";
 
 /// Per-process counters, in this order: cpu user, cpu system, read bytes, write bytes,
 /// major faults, minor faults, voluntary and involuntary context switches.
@@ -79,8 +79,25 @@ impl ProcessCollector {
 
     /// The group key of a process, or the error that prevents knowing it.
     fn group_of(&self, o: &Oneshot<'_>) -> pskit::Result<String> {
+        Ok(groups::escape_group(self.raw_group_of(o)?))
+    }
+
+    /// The group key before it is kept apart from [`OTHER_GROUP`].
+    fn raw_group_of(&self, o: &Oneshot<'_>) -> pskit::Result<String> {
         Ok(match self.group_by {
-            GroupBy::Name => super::label(&o.name()?),
+            GroupBy::Name => {
+                let name = super::label(&o.name()?);
+                let (pid, ppid) = (o.process().pid(), o.ppid()?);
+                // statm is read only for kthreadd's children; unreadable: not a kernel thread.
+                let kernel = (pid == 2 || ppid == 2)
+                    && o.memory_info()
+                        .is_ok_and(|m| groups::is_kernel_thread(pid, ppid, m.vms));
+                if kernel {
+                    groups::kernel_thread_group(&name).to_owned()
+                } else {
+                    name
+                }
+            }
             GroupBy::User => {
                 let uid = o.uids()?.real;
                 if self.export_usernames || Some(uid) == self.own_uid {
@@ -302,22 +319,16 @@ impl super::Collect for ProcessCollector {
 }
 
 impl ProcessCollector {
-    /// Keeps admitted groups that still have members; admits new ones in name order
-    /// up to `max_groups`.
+    /// Keeps admitted groups that still have members; admits new ones, largest
+    /// resident memory first, up to `max_groups`.
     fn update_admitted(&mut self, samples: &[Sample]) {
-        let present: HashSet<&str> = samples.iter().map(|s| s.group.as_str()).collect();
-        self.admitted.retain(|g| present.contains(g.as_str()));
-        let mut new: Vec<&str> = present
-            .into_iter()
-            .filter(|g| !self.admitted.contains(*g))
-            .collect();
-        new.sort_unstable();
-        for g in new {
-            if self.admitted.len() >= self.max_groups {
-                break;
-            }
-            self.admitted.insert(g.to_owned());
+        let mut present: HashMap<&str, GroupSize> = HashMap::new();
+        for s in samples {
+            let size = present.entry(s.group.as_str()).or_default();
+            size.resident += s.now.resident;
+            size.procs += 1;
         }
+        groups::admit(&mut self.admitted, &present, self.max_groups);
     }
 
     fn emit(&self, out: &mut Batch, groups: &BTreeMap<String, GroupNow>) {

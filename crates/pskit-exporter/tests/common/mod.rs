@@ -18,9 +18,14 @@ struct Cli {
 
 /// Flags → config, always on 127.0.0.1:0 unless the flags say otherwise.
 pub fn config(flags: &[&str]) -> Config {
+    try_config(flags).expect("config")
+}
+
+/// Flags → config or the error resolving them (a bad config file, for example).
+pub fn try_config(flags: &[&str]) -> pskit_exporter::Result<Config> {
     let mut argv = vec!["pskit-serve", "--web.listen-address", "127.0.0.1:0"];
     argv.extend_from_slice(flags);
-    Config::from_args(Cli::parse_from(argv).serve).expect("config")
+    Config::from_args(Cli::parse_from(argv).serve)
 }
 
 /// A server running on its own thread; stopped when dropped.
@@ -185,4 +190,28 @@ pub fn value(body: &str, name: &str, labels: &str) -> Option<f64> {
         .into_iter()
         .find(|(n, l, _)| n == name && l == labels)
         .map(|(_, _, v)| v)
+}
+
+/// The library's Linux 6.8 laptop /proc and /sys fixture.
+pub const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../pskit/tests/fixtures/linux-6.8-laptop"
+);
+
+/// Copies a directory tree (regular files and directories; symbolic links are
+/// recreated as links).
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        let kind = entry.file_type().unwrap();
+        if kind.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(entry.path()).unwrap(), dest).unwrap();
+        } else if kind.is_dir() {
+            copy_tree(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
 }
