@@ -558,3 +558,46 @@ fn kept_descriptors_give_fresh_values() {
     }
     assert!(lo(&h) >= sent + 10);
 }
+
+#[test]
+fn cpu_freq_keeps_one_entry_per_online_cpu_when_one_lacks_cpufreq() {
+    let dir = tempfile::tempdir().unwrap();
+    let (proc_root, sys) = (dir.path().join("proc"), dir.path().join("sys"));
+    std::fs::create_dir_all(&proc_root).unwrap();
+    std::fs::write(
+        proc_root.join("cpuinfo"),
+        "processor\t: 0\ncpu MHz\t\t: 1000.000\n\nprocessor\t: 1\ncpu MHz\t\t: 2000.000\n\n\
+         processor\t: 2\ncpu MHz\t\t: 3000.000\n\n",
+    )
+    .unwrap();
+    let cpus = sys.join("devices/system/cpu");
+    std::fs::create_dir_all(&cpus).unwrap();
+    std::fs::write(cpus.join("online"), "0-2\n").unwrap();
+    for cpu in [0, 2] {
+        let f = cpus.join(format!("cpu{cpu}/cpufreq"));
+        std::fs::create_dir_all(&f).unwrap();
+        for (file, khz) in [
+            ("scaling_cur_freq", 1_500_000),
+            ("scaling_min_freq", 400_000),
+            ("scaling_max_freq", 4_000_000),
+        ] {
+            std::fs::write(f.join(file), format!("{khz}\n")).unwrap();
+        }
+    }
+    std::fs::create_dir_all(cpus.join("cpu1")).unwrap();
+    let f = Host::with_roots(&proc_root, &sys)
+        .cpu_freq_percpu()
+        .unwrap();
+    // cpu1 has no cpufreq: its entry comes from cpuinfo, without bounds; the current
+    // values are cpuinfo's for all three, as psutil does when the counts agree.
+    assert_eq!(
+        f.iter()
+            .map(|f| (f.current, f.min, f.max))
+            .collect::<Vec<_>>(),
+        vec![
+            (1000.0, 400.0, 4000.0),
+            (2000.0, 0.0, 0.0),
+            (3000.0, 400.0, 4000.0)
+        ]
+    );
+}

@@ -146,10 +146,12 @@ pub(crate) fn cpu_freq(host: &HostState) -> Result<Vec<CpuFreq>> {
     let mhz = read_cpuinfo(host).map(|i| i.mhz).unwrap_or_default();
     let khz = |dir: &std::path::Path, f: &str| read_u64(&dir.join(f)).map(|v| v as f64 / 1000.0);
     let mut out = Vec::new();
-    for cpu in &online {
+    let mut missing = Vec::new();
+    for (i, cpu) in online.iter().enumerate() {
         let dir = base.join(format!("cpu{cpu}/cpufreq"));
         let Some(cur) = khz(&dir, "scaling_cur_freq").or_else(|| khz(&dir, "cpuinfo_cur_freq"))
         else {
+            missing.push((out.len(), i));
             continue;
         };
         out.push(CpuFreq {
@@ -157,6 +159,20 @@ pub(crate) fn cpu_freq(host: &HostState) -> Result<Vec<CpuFreq>> {
             min: khz(&dir, "scaling_min_freq").unwrap_or(0.0),
             max: khz(&dir, "scaling_max_freq").unwrap_or(0.0),
         });
+    }
+    if !out.is_empty() {
+        // Some online CPUs without cpufreq among others with it: one entry per online
+        // CPU still, from cpuinfo's MHz where it has one, bounds unknown.
+        for (at, i) in missing.into_iter().rev() {
+            if let Some(&current) = mhz.get(i) {
+                let entry = CpuFreq {
+                    current,
+                    min: 0.0,
+                    max: 0.0,
+                };
+                out.insert(at, entry);
+            }
+        }
     }
     if out.is_empty() {
         // No cpufreq (virtual machines, some ARM boards): cpuinfo's MHz, bounds unknown.
