@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of pskit, installing what the tests need when it is missing:
-# psutil 7.2.2 (the parity oracle), script(1) for the CLI's terminal tests, tmux for the
+# psutil 7.2.2 (the parity oracle), procps (free, vmstat, ps) and util-linux (lscpu) as
+# second oracles, script(1) for the CLI's terminal tests, tmux for the
 # full-screen views' tests, Debian's prometheus (server + promtool) and PyPI's
 # prometheus-client (the strict OpenMetrics parser) for the exporter's tests, and an
 # unprivileged user for the AccessDenied tests.
@@ -21,6 +22,8 @@ missing=()
 command -v script >/dev/null 2>&1 || missing+=(bsdutils)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
+{ command -v free && command -v vmstat && command -v ps; } >/dev/null 2>&1 || missing+=(procps)
+command -v lscpu >/dev/null 2>&1 || missing+=(util-linux)
 { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "== installing ${missing[*]} (Debian)"

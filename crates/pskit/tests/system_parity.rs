@@ -529,3 +529,32 @@ fn cgroup_memory_reads_this_process_cgroup() {
         m.current
     );
 }
+
+#[test]
+fn memory_and_swap_match_vmstat() {
+    // vmstat -s (procps) reads the same /proc/meminfo, in KiB.
+    let text = sh("vmstat", &["-s"]);
+    let kib = |label: &str| -> u64 {
+        let line = text
+            .lines()
+            .find(|l| l.trim_end().ends_with(label))
+            .unwrap_or_else(|| panic!("no '{label}' in vmstat -s"));
+        line.split_whitespace()
+            .next()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            * 1024
+    };
+    let m = pskit::virtual_memory().unwrap();
+    let s = pskit::swap_memory().unwrap();
+    assert_eq!(m.total, kib("K total memory"));
+    assert_eq!(s.total, kib("K total swap"));
+    // Gauges: the same 64 MiB as against psutil.
+    const TOL: u64 = 64 << 20;
+    assert!(m.free.abs_diff(kib("K free memory")) < TOL);
+    assert!(m.active.abs_diff(kib("K active memory")) < TOL);
+    assert!(m.inactive.abs_diff(kib("K inactive memory")) < TOL);
+    assert!(m.buffers.abs_diff(kib("K buffer memory")) < TOL);
+    assert!(s.free.abs_diff(kib("K free swap")) < TOL);
+}
