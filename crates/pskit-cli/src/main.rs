@@ -214,7 +214,15 @@ fn one_line(rendered: &str) -> String {
     let first = lines.next().unwrap_or("invalid arguments");
     let first = first.strip_prefix("error: ").unwrap_or(first).trim_end();
     if !first.ends_with(':') {
-        return first.to_string();
+        // Keep clap's list of the accepted values: the one line must say what to type.
+        return match rendered
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("[possible values:"))
+        {
+            Some(values) => format!("{first} {values}"),
+            None => first.to_string(),
+        };
     }
     let items: Vec<&str> = lines
         .take_while(|l| l.starts_with(char::is_whitespace) && !l.trim().is_empty())
@@ -245,6 +253,12 @@ mod tests {
     fn a_plain_error_keeps_its_first_line() {
         let rendered = "error: unexpected argument '--x' found\n\n  tip: use '-- --x'\n";
         assert_eq!(one_line(rendered), "unexpected argument '--x' found");
+        let rendered = "error: invalid value 'x' for '--sort <SORT>'\n  [possible values: pid, \
+                        rss]\n\n  tip: a similar value exists: 'rss'\n";
+        assert_eq!(
+            one_line(rendered),
+            "invalid value 'x' for '--sort <SORT>' [possible values: pid, rss]"
+        );
         assert_eq!(
             one_line("error: nothing listed:\n\nUsage: x\n"),
             "nothing listed"

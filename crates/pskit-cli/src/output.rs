@@ -87,12 +87,12 @@ pub fn terminal_width() -> Option<usize> {
     terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }
 
-/// `text` cut to at most `width` characters.
+/// `text` cut to at most `width` terminal columns (a wide character counts as two), without
+/// trailing spaces.
 pub fn truncate(text: &str, width: usize) -> String {
-    match text.char_indices().nth(width) {
-        Some((i, _)) => text[..i].to_string(),
-        None => text.to_string(),
-    }
+    pskit_tui::format::truncate(text, width)
+        .trim_end()
+        .to_string()
 }
 
 /// `text` cut to the terminal width, when there is one.

@@ -4,6 +4,7 @@
 //! of that free text do not fit.
 
 use crate::output::{bold, truncate};
+use pskit_tui::format::{self, Align};
 
 /// The characters a last, free-text column keeps (when its text is that long) before
 /// optional columns are dropped to make room for it.
@@ -86,10 +87,11 @@ impl Table {
     /// characters when a width is given; the header is bold when `colour` is set.
     pub fn render(&self, width: Option<usize>, colour: bool) -> String {
         let n = self.columns.len();
+        // Widths in terminal columns: a CJK character takes two, a combining one none.
         let mut widths: Vec<usize> = self.columns.iter().map(|c| c.header.len()).collect();
         for row in &self.rows {
             for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(cell.chars().count());
+                *w = (*w).max(format::width(cell));
             }
         }
         // A last, left-aligned column is free text: for fitting it counts only up to
@@ -139,11 +141,11 @@ impl Table {
             let cell = row.get(i).map(String::as_str).unwrap_or("");
             let last = pos + 1 == kept.len();
             cells.push(if self.columns[i].right {
-                format!("{cell:>w$}", w = widths[i])
+                format::fit(cell, widths[i], Align::Right)
             } else if last {
                 cell.to_string()
             } else {
-                format!("{cell:<w$}", w = widths[i])
+                format::fit(cell, widths[i], Align::Left)
             });
         }
         cells.join(" ").trim_end().to_string()
@@ -163,6 +165,21 @@ mod tests {
         t.push(vec!["1".into(), "root".into(), "/sbin/init splash".into()]);
         t.push(vec!["1234".into(), "alice".into(), "sleep 100".into()]);
         t
+    }
+
+    #[test]
+    fn wide_characters_count_as_two_columns() {
+        let mut t = Table::new(vec![Column::left("USER"), Column::left("COMMAND")]);
+        t.push(vec!["漢字".into(), "漢字漢字漢字漢字漢字漢字".into()]);
+        t.push(vec!["bob".into(), "e\u{301}cho".into()]);
+        let text = t.render(Some(16), false);
+        for line in text.lines() {
+            assert!(format::width(line) <= 16, "{line:?}");
+        }
+        // The USER column is 4 columns wide for both rows: 漢字 and "bob ".
+        // Cut at the edge: 5 + 5 × 2 = 15 columns, a sixth wide character would not fit.
+        assert_eq!(text.lines().nth(1).unwrap(), "漢字 漢字漢字漢");
+        assert_eq!(text.lines().nth(2).unwrap(), "bob  e\u{301}cho");
     }
 
     #[test]

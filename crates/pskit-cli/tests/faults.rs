@@ -359,3 +359,14 @@ fn a_process_denied_even_to_root_is_not_told_to_run_as_root() {
     );
     assert_eq!(root, line.contains("even as root"), "{line}");
 }
+
+#[test]
+fn live_views_refuse_bytes_instead_of_ignoring_it() {
+    for view in ["top", "iotop", "nettop", "cpu-distribution"] {
+        expect_failure(
+            &["--bytes", view, "--once"],
+            2,
+            &format!("--bytes applies to table output; {view} shows sizes as 1.5G"),
+        );
+    }
+}

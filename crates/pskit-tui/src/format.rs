@@ -116,6 +116,17 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
+/// The number of terminal columns `s` takes (wide characters count as two, combining
+/// and zero-width ones as none).
+///
+/// ```
+/// assert_eq!(pskit_tui::format::width("日本"), 4);
+/// assert_eq!(pskit_tui::format::width("e\u{301}"), 1);
+/// ```
+pub fn width(s: &str) -> usize {
+    s.width()
+}
+
 /// Where a cell's text sits within its column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Align {

@@ -16,6 +16,7 @@ pub struct Args {
 
 /// Runs `pskit cpu-distribution`.
 pub fn run(mut args: Args, ctx: &Ctx) -> Result<(), Failure> {
+    super::live_sizes(ctx, "cpu-distribution")?;
     args.view.sampling.json |= ctx.json;
     pskit_tui::run_cpu_distribution(&args.view).map_err(super::live_failure)
 }

@@ -16,6 +16,7 @@ pub struct Args {
 
 /// Runs `pskit iotop`.
 pub fn run(mut args: Args, ctx: &Ctx) -> Result<(), Failure> {
+    super::live_sizes(ctx, "iotop")?;
     args.view.sampling.json |= ctx.json;
     pskit_tui::run_iotop(&args.view).map_err(super::live_failure)
 }

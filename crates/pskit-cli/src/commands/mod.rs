@@ -29,6 +29,17 @@ pub mod top;
 pub mod who;
 
 /// A live view's error as a command failure (usage errors exit with 2).
+/// The live views show sizes in psutil's 1.5G style only: `--bytes` is refused there
+/// rather than silently ignored.
+fn live_sizes(ctx: &crate::Ctx, view: &str) -> Result<(), crate::failure::Failure> {
+    if ctx.sizes.exact {
+        return Err(crate::failure::Failure::Usage(format!(
+            "--bytes applies to table output; {view} shows sizes as 1.5G (use --json for exact counts)"
+        )));
+    }
+    Ok(())
+}
+
 fn live_failure(e: pskit_tui::Error) -> crate::failure::Failure {
     if e.exit_code() == 2 {
         crate::failure::Failure::Usage(e.to_string())

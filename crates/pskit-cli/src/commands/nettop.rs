@@ -16,6 +16,7 @@ pub struct Args {
 
 /// Runs `pskit nettop`.
 pub fn run(mut args: Args, ctx: &Ctx) -> Result<(), Failure> {
+    super::live_sizes(ctx, "nettop")?;
     args.view.sampling.json |= ctx.json;
     pskit_tui::run_nettop(&args.view).map_err(super::live_failure)
 }

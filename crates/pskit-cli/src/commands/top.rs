@@ -16,6 +16,7 @@ pub struct Args {
 
 /// Runs `pskit top`.
 pub fn run(mut args: Args, ctx: &Ctx) -> Result<(), Failure> {
+    super::live_sizes(ctx, "top")?;
     args.view.sampling.json |= ctx.json;
     pskit_tui::run_top(&args.view).map_err(super::live_failure)
 }

@@ -183,6 +183,23 @@ const COLUMNS: [Column; 9] = [
     Column::new("PKTS IN", 12, Align::Right, 3),
 ];
 
+/// A packet total in its 12-column cell: the whole number when it fits, else with a
+/// decimal prefix (`1234567.9M`), so the cell never cuts digits off.
+fn packet_count(n: u64) -> String {
+    let plain = n.to_string();
+    if plain.len() <= 12 {
+        return plain;
+    }
+    let mut v = n as f64;
+    let mut prefix = 0;
+    const PREFIXES: [char; 6] = ['k', 'M', 'G', 'T', 'P', 'E'];
+    while v >= 1e9 && prefix < PREFIXES.len() {
+        v /= 1000.0;
+        prefix += 1;
+    }
+    format!("{v:.1}{}", PREFIXES[prefix.saturating_sub(1)])
+}
+
 /// A `nettop` sample as shown in `width` columns.
 fn nettop_screen(s: &NettopSample, width: Option<usize>) -> Screen {
     let total = s.net_io_counters.unwrap_or_default();
@@ -248,8 +265,8 @@ fn nettop_screen(s: &NettopSample, width: Option<usize>) -> Screen {
                 per_sec(|r| r.packets_recv, false),
                 bytes2human(c.bytes_sent as f64),
                 bytes2human(c.bytes_recv as f64),
-                c.packets_sent.to_string(),
-                c.packets_recv.to_string(),
+                packet_count(c.packets_sent),
+                packet_count(c.packets_recv),
             ]))
         })
         .collect();

@@ -124,3 +124,12 @@ fn json_has_counters_and_rates_with_psutil_names() {
     assert_eq!(v["net_io_counters_pernic"]["eth0"]["packets_recv"], 41943);
     assert_eq!(v["per_second_pernic"]["eth0"]["packets_sent"], 10485.5);
 }
+
+#[test]
+fn packet_totals_never_lose_digits_in_their_column() {
+    assert_eq!(packet_count(123_456_789_012), "123456789012");
+    assert_eq!(packet_count(1_234_567_890_123), "1234567.9M");
+    for n in [1_000_000_000_000, u64::MAX / 3, u64::MAX] {
+        assert!(packet_count(n).len() <= 12, "{n}: {}", packet_count(n));
+    }
+}
