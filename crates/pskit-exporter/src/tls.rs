@@ -206,11 +206,14 @@ fn client_auth(cfg: &TlsServerConfig) -> Result<Option<bool>, String> {
 /// Checks everything that needs no file: both files named, versions, suites, curves
 /// and the client certificate policy. The message is one line.
 pub(crate) fn check(cfg: &TlsServerConfig) -> Result<(), String> {
-    if cfg.cert_file.is_none() {
-        return Err("tls_server_config: missing cert_file".into());
-    }
-    if cfg.key_file.is_none() {
-        return Err("tls_server_config: missing key_file".into());
+    for (key, file) in [("cert_file", &cfg.cert_file), ("key_file", &cfg.key_file)] {
+        match file {
+            None => return Err(format!("tls_server_config: missing {key}")),
+            Some(p) if p.as_os_str().is_empty() => {
+                return Err(format!("tls_server_config: {key} is empty"))
+            }
+            Some(_) => {}
+        }
     }
     client_auth(cfg)?;
     rustls::ServerConfig::builder_with_provider(provider(cfg)?)

@@ -154,10 +154,7 @@ impl HttpServerConfig {
     /// Checks every header against exporter-toolkit's list and HTTP's syntax.
     fn validate(&self) -> std::result::Result<(), String> {
         for (name, value) in &self.headers {
-            let Some((_, allowed)) = SETTABLE_HEADERS
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            else {
+            let Some((_, allowed)) = SETTABLE_HEADERS.iter().find(|(n, _)| n == name) else {
                 return Err(format!("HTTP header {name:?} can not be configured"));
             };
             if let Some(allowed) = allowed {
@@ -224,7 +221,21 @@ impl WebConfig {
             message,
         };
         web.http_server_config.validate().map_err(invalid)?;
-        if web.tls_server_config.as_ref().is_some_and(|t| t.is_empty()) {
+        if let Some(t) = web.tls_server_config.as_ref().filter(|t| t.is_empty()) {
+            // No certificate: plain HTTP, as exporter-toolkit. TLS settings without one
+            // mean TLS was wanted and would silently be off: refused instead.
+            if t.min_version.is_some()
+                || t.max_version.is_some()
+                || !t.cipher_suites.is_empty()
+                || !t.curve_preferences.is_empty()
+                || t.prefer_server_cipher_suites.is_some()
+            {
+                return Err(invalid(
+                    "tls_server_config sets TLS options but no cert_file and key_file: \
+                     TLS would be off"
+                        .into(),
+                ));
+            }
             web.tls_server_config = None;
         }
         if let Some(tls) = &mut web.tls_server_config {

@@ -288,6 +288,12 @@ fn unsupported_settings_are_one_line_errors_at_start() {
             "expected one of",
         ),
         (
+            // exporter-toolkit's names are exact: a second spelling is not the header.
+            "",
+            "http_server_config:\n  headers:\n    x-frame-options: deny\n",
+            "can not be configured",
+        ),
+        (
             "",
             "unknown_section: 1\n",
             "unknown field `unknown_section`",
@@ -311,10 +317,29 @@ fn unsupported_settings_are_one_line_errors_at_start() {
 fn tls_section_without_files_serves_plain_http_as_exporter_toolkit() {
     let dir = tempfile::tempdir().unwrap();
     let web = dir.path().join("web.yml");
-    std::fs::write(&web, "tls_server_config:\n  min_version: TLS12\n").unwrap();
+    std::fs::write(&web, "tls_server_config: {}\n").unwrap();
     let s = serve(&web);
     assert_eq!(get(s.addr, "/metrics", &[]).status, 200);
     drop(s);
+    // TLS options without a certificate: TLS was wanted, and would be off. Refused,
+    // where exporter-toolkit serves plain HTTP and logs it.
+    for options in ["  min_version: TLS12\n", "  cipher_suites: [TLS_FANCY]\n"] {
+        std::fs::write(&web, format!("tls_server_config:\n{options}")).unwrap();
+        let err = common::try_config(&["--web.config.file", web.to_str().unwrap()])
+            .err()
+            .unwrap_or_else(|| panic!("{options} accepted"));
+        assert!(err.to_string().contains("TLS would be off"), "{err}");
+    }
+    // An empty file name (a template's unset value) says so.
+    std::fs::write(
+        &web,
+        "tls_server_config:\n  cert_file: \"\"\n  key_file: tls.key\n",
+    )
+    .unwrap();
+    let err = common::try_config(&["--web.config.file", web.to_str().unwrap()])
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("cert_file is empty"), "{err}");
     // Only one of the two files is an error.
     std::fs::write(&web, "tls_server_config:\n  cert_file: tls.crt\n").unwrap();
     let err = common::try_config(&["--web.config.file", web.to_str().unwrap()])
