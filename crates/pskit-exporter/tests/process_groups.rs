@@ -12,15 +12,20 @@ use common::{copy_tree, get, samples, value, Running, FIXTURE};
 /// A process directory: stat with `ppid` and `rss_pages`, statm with the same size
 /// (all zero for a kernel thread, which has no address space).
 fn add(proc_dir: &Path, pid: u32, ppid: u32, comm: &str, rss_pages: u64) {
+    add_in_state(proc_dir, pid, ppid, comm, rss_pages, 'S');
+}
+
+/// [`add`] in a given state letter.
+fn add_in_state(proc_dir: &Path, pid: u32, ppid: u32, comm: &str, rss_pages: u64, state: char) {
     let dir = proc_dir.join(pid.to_string());
     fs::create_dir_all(&dir).unwrap();
     let vsize = rss_pages * 4096 * 4;
     fs::write(
         dir.join("stat"),
-        format!("{pid} ({comm}) S {ppid} {pid} {pid} 0 -1 4194560 500 0 2 0 10 5 0 0 20 0 1 0 12000 {vsize} {rss_pages} 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"),
+        format!("{pid} ({comm}) {state} {ppid} {pid} {pid} 0 -1 4194560 500 0 2 0 10 5 0 0 20 0 1 0 12000 {vsize} {rss_pages} 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"),
     )
     .unwrap();
-    fs::write(dir.join("status"), format!("Name:\t{comm}\nState:\tS (sleeping)\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t1\nvoluntary_ctxt_switches:\t7\nnonvoluntary_ctxt_switches:\t3\n")).unwrap();
+    fs::write(dir.join("status"), format!("Name:\t{comm}\nState:\t{state} (x)\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t1\nvoluntary_ctxt_switches:\t7\nnonvoluntary_ctxt_switches:\t3\n")).unwrap();
     fs::write(
         dir.join("statm"),
         format!("{} {rss_pages} 0 0 0 0 0\n", rss_pages * 4),
@@ -45,6 +50,9 @@ fn host(root: &Path) {
     add(&p, 101, 100, "postgres", 20_000);
     add(&p, 200, 1, "other", 300);
     add(&p, 300, 1, "aaa", 100);
+    // A usermode helper kthreadd started, now a zombie: no memory, but not a kernel
+    // thread, so its name is kept whole.
+    add_in_state(&p, 40, 2, "helper/2", 0, 'Z');
 }
 
 fn groups(root: &Path, max_groups: &str) -> Vec<(String, f64)> {
@@ -98,6 +106,7 @@ fn kernel_threads_are_grouped_without_per_cpu_suffixes() {
             ("_other", 1.0),
             ("aaa", 1.0),
             ("cpuhp", 4.0),
+            ("helper/2", 1.0),
             ("ksoftirqd", 4.0),
             ("kthreadd", 1.0),
             ("kworker", 2.0),
@@ -117,7 +126,7 @@ fn over_the_cap_the_largest_groups_win_and_other_stays_apart() {
         owned(&[
             ("_other", 1.0),
             ("aaa", 1.0),
-            ("other", 11.0),
+            ("other", 12.0),
             ("postgres", 2.0),
         ])
     );

@@ -12,6 +12,7 @@ const KTHREADD_PID: u32 = 2;
 
 /// Whether a process is a kernel thread: kthreadd itself or one of its children, with
 /// no address space (a process in a PID namespace may have PID 2, but it has memory).
+/// The caller rules out zombies, which have no address space either.
 pub(crate) fn is_kernel_thread(pid: u32, ppid: u32, virtual_memory: u64) -> bool {
     (pid == KTHREADD_PID || ppid == KTHREADD_PID) && virtual_memory == 0
 }

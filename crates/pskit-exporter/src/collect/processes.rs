@@ -89,7 +89,10 @@ impl ProcessCollector {
                 let name = super::label(&o.name()?);
                 let (pid, ppid) = (o.process().pid(), o.ppid()?);
                 // statm is read only for kthreadd's children; unreadable: not a kernel thread.
+                // A zombie has no address space either (a usermode helper that kthreadd
+                // started, such as modprobe): it keeps its name.
                 let kernel = (pid == 2 || ppid == 2)
+                    && o.status().is_ok_and(|s| s != pskit::Status::Zombie)
                     && o.memory_info()
                         .is_ok_and(|m| groups::is_kernel_thread(pid, ppid, m.vms));
                 if kernel {
@@ -130,6 +133,9 @@ fn value<T>(
 ) -> Result<Option<T>, pskit::Error> {
     match r {
         Ok(v) => Ok(Some(v)),
+        // A zombie is still a process (counted, in state Zombie): what died with its
+        // memory is just absent, as process-exporter has it.
+        Err(pskit::Error::ZombieProcess { .. }) => Ok(None),
         Err(e) if e.is_gone() => Err(e),
         Err(e) => {
             out.skip(item, super::error_kind(&e));
