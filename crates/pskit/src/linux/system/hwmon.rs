@@ -136,6 +136,7 @@ fn device_of(dir: &Path, devices: Option<&Path>) -> Option<PathBuf> {
     (!relative.as_os_str().is_empty()).then(|| relative.to_path_buf())
 }
 
+/// Every chip of `{sys}/class/hwmon`: its files, then its `device` directory's files.
 pub(crate) fn chips(host: &HostState) -> Result<Vec<HwmonChip>> {
     let devices = std::fs::canonicalize(host.sys_path("devices")).ok();
     let mut chips = Vec::new();
