@@ -3,9 +3,8 @@
 //! and `node_hwmon_sensor_label{chip,sensor,label}`.
 //!
 //! node_exporter's `chip` label is derived from the hwmon device's sysfs path and
-//! `sensor` is the file's base name (`temp1`); the library's sensors API keys chips by
-//! their `name` and sensors by label, so this collector reads `{sysfs}/class/hwmon`
-//! itself, through the host's sys root. Derivation, as node_exporter's:
+//! `sensor` is the file's base name (`temp1`); both come from the library's raw hwmon
+//! view ([`Host::hwmon_chips`]). Derivation, as node_exporter's:
 //! 1. the `device` link resolved, `<parent dir>_<device dir>` cleaned
 //!    (`/sys/devices/platform/coretemp.0` → `platform_coretemp_0`,
 //!    `…/0000:01:00.0/nvme/nvme0` → `nvme_nvme0`);
@@ -15,12 +14,12 @@
 //! Cleaning lower-cases and turns anything but `[a-z0-9:_]` into `_`, trimming `_`.
 //! Unlike node_exporter, when two chips still end up with one `chip` value (two
 //! device-less chips with one name), the later ones (by `hwmonN`) use rule 3 instead of
-//! producing duplicate series.
+//! producing duplicate series. Values are integers in sysfs; one that is not is skipped
+//! and counted as node_exporter's parse failures are.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use pskit::Host;
+use pskit::{Host, HwmonAttribute, HwmonChip, HwmonKind, HwmonSensor, HwmonSkipReason};
 
 use crate::metrics::Batch;
 
@@ -43,15 +42,15 @@ fn clean(name: &str) -> String {
     replaced.trim_matches('_').to_owned()
 }
 
-/// Rule 1: `<parent>_<device>` of the resolved `device` link, or `<device>` alone.
-fn device_chip(dir: &Path) -> Option<String> {
-    let device = std::fs::canonicalize(dir.join("device")).ok()?;
+/// Rule 1: `<parent>_<device>` of the device path (relative to /sys/devices), or
+/// `<device>` alone.
+fn device_chip(device: &Path) -> Option<String> {
     let name = clean(&device.file_name()?.to_string_lossy());
-    let parent = device
-        .parent()
-        .and_then(Path::file_name)
-        .map(|p| clean(&p.to_string_lossy()))
-        .unwrap_or_default();
+    let parent = match device.parent().and_then(Path::file_name) {
+        Some(parent) => clean(&parent.to_string_lossy()),
+        // A device right under /sys/devices.
+        None => "devices".to_owned(),
+    };
     match (parent.is_empty(), name.is_empty()) {
         (false, false) => Some(format!("{parent}_{name}")),
         (_, false) => Some(name),
@@ -59,168 +58,133 @@ fn device_chip(dir: &Path) -> Option<String> {
     }
 }
 
-/// The cleaned `name` file (node_exporter's `chip_name`).
-fn chip_name(dir: &Path) -> Option<String> {
-    let raw = std::fs::read(dir.join("name")).ok()?;
-    Some(clean(&String::from_utf8_lossy(&raw))).filter(|n| !n.is_empty())
+/// The sensor kinds exported, and the files of theirs node_exporter reads.
+fn exported(kind: HwmonKind, attribute: HwmonAttribute) -> bool {
+    matches!(kind, HwmonKind::Temp | HwmonKind::Fan)
+        && matches!(
+            attribute,
+            HwmonAttribute::Input
+                | HwmonAttribute::Max
+                | HwmonAttribute::Crit
+                | HwmonAttribute::Label
+        )
 }
 
-/// One sensor's files: element (`input`, `max`, `crit`, `label`) → content.
-type Sensor = BTreeMap<String, String>;
-
-/// One hwmon chip as node_exporter reads it.
+/// One hwmon chip with its node_exporter labels.
 struct Chip {
-    /// The `hwmonN` directory name (rule 3, and the order).
-    dir_name: String,
     chip: String,
     chip_name: Option<String>,
-    /// `temp1`, `fan2`… → files.
-    sensors: BTreeMap<String, Sensor>,
+    /// The temperature and fan sensors, by name (`fan1` < `temp1` < `temp10`).
+    sensors: Vec<(String, HwmonSensor)>,
 }
 
-/// Splits `temp1_input` into (`temp1`, `input`) for the sensor types exported.
-fn sensor_file(file: &str) -> Option<(&str, &str)> {
-    let (sensor, element) = file.split_once('_')?;
-    let digits = sensor.trim_start_matches(|c: char| !c.is_ascii_digit());
-    let kind = &sensor[..sensor.len() - digits.len()];
-    let wanted =
-        matches!(kind, "temp" | "fan") && matches!(element, "input" | "max" | "crit" | "label");
-    (wanted && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then_some((sensor, element))
-}
-
-/// Reads the sensor files of `dir` into `sensors` (later reads override, as
-/// node_exporter reads the chip directory and then its `device` directory).
-fn read_sensors(dir: &Path, sensors: &mut BTreeMap<String, Sensor>, out: &mut Batch) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file = entry.file_name();
-        let Some((sensor, element)) = file.to_str().and_then(sensor_file) else {
-            continue;
-        };
-        match std::fs::read(entry.path()) {
-            Ok(raw) => {
-                let text = String::from_utf8_lossy(&raw).trim().to_owned();
-                sensors
-                    .entry(sensor.to_owned())
-                    .or_default()
-                    .insert(element.to_owned(), text);
-            }
-            // A faulted or absent sensor (EIO, ENXIO, ENODATA): skipped and counted.
-            Err(_) => out.skip("sensor", "OSError"),
-        }
-    }
-}
-
-fn read_chip(dir: &Path, dir_name: String, out: &mut Batch) -> Chip {
-    let mut sensors = BTreeMap::new();
-    read_sensors(dir, &mut sensors, out);
-    let device = dir.join("device");
-    if device.is_dir() {
-        read_sensors(&device, &mut sensors, out);
-    }
-    let chip_name = chip_name(dir);
-    let chip = device_chip(dir)
+fn labelled(c: HwmonChip) -> Chip {
+    let chip_name = c
+        .name
+        .map(|n| clean(&n.to_string_lossy()))
+        .filter(|n| !n.is_empty());
+    let chip = c
+        .device
+        .as_deref()
+        .and_then(device_chip)
         .or_else(|| chip_name.clone())
-        .unwrap_or_else(|| clean(&dir_name));
+        .unwrap_or_else(|| clean(&c.hwmon));
+    let mut sensors: Vec<(String, HwmonSensor)> = c
+        .sensors
+        .into_iter()
+        .filter(|s| matches!(s.kind, HwmonKind::Temp | HwmonKind::Fan))
+        .map(|s| (s.name(), s))
+        .collect();
+    sensors.sort_by(|a, b| a.0.cmp(&b.0));
     Chip {
-        dir_name,
         chip,
         chip_name,
         sensors,
     }
 }
 
-/// The hwmon chips under `{sys}/class/hwmon`, in `hwmonN` order, with distinct `chip`
-/// values.
-fn chips(sys_root: &Path, out: &mut Batch) -> Vec<Chip> {
-    let class = sys_root.join("class/hwmon");
-    let mut dirs: Vec<(u64, String, PathBuf)> = std::fs::read_dir(&class)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().into_string().ok()?;
-            let n = name.strip_prefix("hwmon")?.parse().ok()?;
-            Some((n, name, e.path()))
-        })
-        .filter(|(_, _, path)| path.is_dir())
-        .collect();
-    dirs.sort();
+/// The hwmon chips in `hwmonN` order with distinct `chip` values; files that gave no
+/// value are counted (OSError: unreadable, as a faulted sensor's EIO/ENXIO/ENODATA;
+/// ParseError: not a number).
+fn chips(host: &Host, out: &mut Batch) -> pskit::Result<Vec<Chip>> {
     let mut chips: Vec<Chip> = Vec::new();
-    for (_, name, path) in dirs {
-        let mut chip = read_chip(&path, name, out);
+    for c in host.hwmon_chips()? {
+        for s in &c.skipped {
+            match s.reason {
+                HwmonSkipReason::Unreadable if exported(s.kind, s.attribute) => {
+                    out.skip("sensor", "OSError")
+                }
+                HwmonSkipReason::Unparsable
+                    if VALUES.iter().any(|v| (v.2, v.3) == (s.kind, s.attribute)) =>
+                {
+                    out.skip("sensor", "ParseError")
+                }
+                _ => {}
+            }
+        }
+        let hwmon = c.hwmon.clone();
+        let mut chip = labelled(c);
         if chips.iter().any(|c| c.chip == chip.chip) {
-            chip.chip = clean(&chip.dir_name);
+            chip.chip = clean(&hwmon);
         }
         chips.push(chip);
     }
-    chips
+    Ok(chips)
 }
 
-/// Parses a sysfs number scaled by `scale`; unparsable values are counted.
-fn number(text: &str, scale: f64, out: &mut Batch) -> Option<f64> {
-    match text.parse::<f64>() {
-        Ok(v) => Some(v * scale),
-        Err(_) => {
-            out.skip("sensor", "ParseError");
-            None
-        }
-    }
-}
-
-/// (metric, help, sensor type, element, scale) for every value exported.
-const VALUES: [(&str, &str, &str, &str, f64); 4] = [
+/// (metric, help, sensor kind, attribute) for every value exported.
+const VALUES: [(&str, &str, HwmonKind, HwmonAttribute); 4] = [
     (
         "node_hwmon_temp_celsius",
         "Hardware monitor for temperature (input)",
-        "temp",
-        "input",
-        0.001,
+        HwmonKind::Temp,
+        HwmonAttribute::Input,
     ),
     (
         "node_hwmon_temp_max_celsius",
         "Hardware monitor for temperature (max)",
-        "temp",
-        "max",
-        0.001,
+        HwmonKind::Temp,
+        HwmonAttribute::Max,
     ),
     (
         "node_hwmon_temp_crit_celsius",
         "Hardware monitor for temperature (crit)",
-        "temp",
-        "crit",
-        0.001,
+        HwmonKind::Temp,
+        HwmonAttribute::Crit,
     ),
     (
         "node_hwmon_fan_rpm",
         "Hardware monitor for fan revolutions per minute (input)",
-        "fan",
-        "input",
-        1.0,
+        HwmonKind::Fan,
+        HwmonAttribute::Input,
     ),
 ];
 
+/// A sensor's value for `attribute`, in the library's units (°C, RPM).
+fn value_of(s: &HwmonSensor, attribute: HwmonAttribute) -> Option<f64> {
+    match attribute {
+        HwmonAttribute::Input => s.input,
+        HwmonAttribute::Min => s.min,
+        HwmonAttribute::Max => s.max,
+        HwmonAttribute::Crit => s.crit,
+        _ => None,
+    }
+}
+
 impl super::Collect for HwmonCollector {
     fn collect(&mut self, out: &mut Batch) -> pskit::Result<()> {
-        let chips = chips(self.0.sys_root(), out);
-        for (metric, help, kind, element, scale) in VALUES {
-            let mut values = Vec::new();
+        let chips = chips(&self.0, out)?;
+        for (metric, help, kind, attribute) in VALUES {
+            let fam = out.gauge(metric, help);
             for c in &chips {
-                for (sensor, files) in c.sensors.iter().filter(|(s, _)| s.starts_with(kind)) {
-                    if let Some(v) = files.get(element).and_then(|t| number(t, scale, out)) {
-                        values.push((
+                for (sensor, s) in c.sensors.iter().filter(|(_, s)| s.kind == kind) {
+                    if let Some(v) = value_of(s, attribute) {
+                        fam.push(
                             vec![("chip", c.chip.clone()), ("sensor", sensor.clone())],
                             v,
-                        ));
+                        );
                     }
                 }
-            }
-            let fam = out.gauge(metric, help);
-            for (labels, v) in values {
-                fam.push(labels, v);
             }
         }
         let fam = out.gauge(
@@ -237,12 +201,12 @@ impl super::Collect for HwmonCollector {
         }
         let fam = out.gauge("node_hwmon_sensor_label", "Label for given chip and sensor");
         for c in &chips {
-            for (sensor, files) in &c.sensors {
-                if let Some(label) = files.get("label") {
+            for (sensor, s) in &c.sensors {
+                if let Some(label) = &s.label {
                     let labels = vec![
                         ("chip", c.chip.clone()),
                         ("sensor", sensor.clone()),
-                        ("label", label.clone()),
+                        ("label", label.to_string_lossy().into_owned()),
                     ];
                     fam.push(labels, 1u64);
                 }
@@ -265,13 +229,25 @@ mod tests {
     }
 
     #[test]
-    fn only_temp_and_fan_values_and_labels_are_read() {
-        assert_eq!(sensor_file("temp1_input"), Some(("temp1", "input")));
-        assert_eq!(sensor_file("temp12_crit"), Some(("temp12", "crit")));
-        assert_eq!(sensor_file("fan2_label"), Some(("fan2", "label")));
-        assert_eq!(sensor_file("temp1_crit_alarm"), None);
-        assert_eq!(sensor_file("in0_input"), None);
-        assert_eq!(sensor_file("temp_input"), None);
-        assert_eq!(sensor_file("name"), None);
+    fn device_chips_are_parent_and_device() {
+        let chip = |p: &str| device_chip(Path::new(p));
+        assert_eq!(
+            chip("platform/coretemp.0").as_deref(),
+            Some("platform_coretemp_0")
+        );
+        assert_eq!(
+            chip("pci0000:00/0000:00:01.3/0000:01:00.0/nvme/nvme0").as_deref(),
+            Some("nvme_nvme0")
+        );
+        assert_eq!(chip("virtual").as_deref(), Some("devices_virtual"));
+        assert_eq!(chip("platform/...").as_deref(), None);
+    }
+
+    #[test]
+    fn only_temp_and_fan_values_and_labels_are_exported() {
+        assert!(exported(HwmonKind::Temp, HwmonAttribute::Input));
+        assert!(exported(HwmonKind::Fan, HwmonAttribute::Label));
+        assert!(!exported(HwmonKind::Temp, HwmonAttribute::Min));
+        assert!(!exported(HwmonKind::In, HwmonAttribute::Input));
     }
 }

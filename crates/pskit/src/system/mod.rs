@@ -24,7 +24,7 @@
 //! | `sensors_temperatures(fahrenheit)`, `sensors_fans()`, `sensors_battery()` | same names |
 //! | `boot_time()`, `users()` | same names |
 //! | `_common.wrap_numbers` | [`WrapCorrector`] |
-//! | (none) | [`cgroup_memory`], [`cgroup_cpu`], [`cpu_info`], [`meminfo_fields`], [`kernel_process_stats`], [`crate::Host::cpu_times_numbered`] |
+//! | (none) | [`cgroup_memory`], [`cgroup_cpu`], [`cpu_info`], [`meminfo_fields`], [`kernel_process_stats`], [`crate::Host::cpu_times_numbered`], [`hwmon_chips`] |
 //!
 //! Where pskit deliberately differs from psutil 7.2 (each is documented on the item):
 //! `cpu_freq` has one entry per online CPU (psutil 8.0's fix); `cpu_times_percent`
@@ -45,6 +45,7 @@ pub mod connections;
 pub mod constants;
 pub mod cpu;
 pub mod disk;
+pub mod hwmon;
 pub(crate) mod ip_text;
 pub mod memory;
 pub mod net;
@@ -67,6 +68,9 @@ pub use cpu::{
 pub use disk::{
     disk_inode_usage, disk_io_counters, disk_io_counters_perdisk, disk_partitions, disk_usage,
     DiskIoCounters, DiskPartition, DiskUsage, InodeUsage,
+};
+pub use hwmon::{
+    hwmon_chips, HwmonAttribute, HwmonChip, HwmonKind, HwmonSensor, HwmonSkipReason, HwmonSkipped,
 };
 pub use memory::{
     meminfo_fields, swap_devices, swap_memory, virtual_memory, MeminfoField, SwapDevice,

@@ -4,6 +4,7 @@ pub(crate) mod cgroup;
 pub(crate) mod cmdline;
 pub(crate) mod cpuinfo;
 pub(crate) mod diskstats;
+pub(crate) mod hwmon;
 pub(crate) mod kstat;
 pub(crate) mod meminfo;
 pub(crate) mod mounts;

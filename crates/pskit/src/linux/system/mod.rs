@@ -4,6 +4,7 @@
 pub(crate) mod cgroup;
 pub(crate) mod cpu;
 pub(crate) mod disk;
+pub(crate) mod hwmon;
 pub(crate) mod memory;
 pub(crate) mod net;
 pub(crate) mod sensors;

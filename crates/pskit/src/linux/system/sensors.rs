@@ -3,9 +3,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::hwmon::{self, SensorFiles};
 use super::{list_dir, numbered, read_f64, read_text, read_u64};
 use crate::linux::parse::power::{self, BatteryAttrs};
 use crate::linux::HostState;
+use crate::system::hwmon::{HwmonKind, HwmonSensor};
 use crate::system::sensors::{Battery, BatteryTime, Fan, Temperature};
 use crate::Result;
 
@@ -23,18 +25,15 @@ fn insert_unique<T>(map: &mut BTreeMap<String, Vec<T>>, name: String, v: Vec<T>)
     map.insert(key, v);
 }
 
-/// hwmon chip directories: `{sys}/class/hwmon/hwmon*` and their `device/` subdirs
+/// psutil's hwmon directories: `{sys}/class/hwmon/hwmon*` and their `device/` subdirs
 /// (CentOS layout), plus coretemp chips not linked from /sys/class/hwmon.
-fn hwmon_dirs(host: &HostState) -> Vec<PathBuf> {
-    let class = host.sys_path("class/hwmon");
-    let mut names: Vec<String> = list_dir(&class)
-        .into_iter()
-        .filter(|n| numbered(n, "hwmon").is_some())
-        .collect();
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    for n in &names {
-        dirs.push(class.join(n));
-        dirs.push(class.join(n).join("device"));
+fn hwmon_dirs(host: &HostState) -> Result<Vec<PathBuf>> {
+    let mut names = Vec::new();
+    let mut dirs = Vec::new();
+    for (name, dir) in hwmon::class_dirs(host)? {
+        let device = dir.join("device");
+        dirs.extend([dir, device]);
+        names.push(name);
     }
     let platform = host.sys_path("devices/platform");
     for p in list_dir(&platform)
@@ -49,44 +48,47 @@ fn hwmon_dirs(host: &HostState) -> Vec<PathBuf> {
             }
         }
     }
-    dirs
+    Ok(dirs)
 }
 
-/// The numbered sensors `prefix{N}_input` of a chip directory, in numeric order.
-fn sensors_of(dir: &Path, prefix: &str) -> Vec<String> {
-    let mut ids: Vec<u32> = list_dir(dir)
-        .iter()
-        .filter_map(|f| f.strip_suffix("_input").and_then(|b| numbered(b, prefix)))
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.into_iter().map(|i| format!("{prefix}{i}")).collect()
+/// The sensors of `kind` in one hwmon directory (psutil reads the chip directory and
+/// its `device/` subdirectory as two chips).
+fn sensors_in(dir: &Path, kind: HwmonKind) -> SensorFiles {
+    let mut files = SensorFiles::default();
+    files.read_dir(dir, |k| k == kind);
+    files
+}
+
+/// A sensor's label as psutil gives it: `""` when absent (or not UTF-8).
+fn label_of(s: &HwmonSensor) -> String {
+    s.label
+        .as_ref()
+        .and_then(|l| l.to_str())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 pub(crate) fn temperatures(host: &HostState) -> Result<BTreeMap<String, Vec<Temperature>>> {
     let mut map = BTreeMap::new();
     let mut any_hwmon = false;
-    for dir in hwmon_dirs(host) {
-        let bases = sensors_of(&dir, "temp");
-        if bases.is_empty() {
+    for dir in hwmon_dirs(host)? {
+        let files = sensors_in(&dir, HwmonKind::Temp);
+        if !files.has_input_file() {
             continue;
         }
         any_hwmon = true;
         let Some(name) = read_text(&dir.join("name")) else {
             continue;
         };
-        let mut temps = Vec::new();
-        for b in bases {
-            let Some(cur) = read_f64(&dir.join(format!("{b}_input"))) else {
-                continue;
-            };
-            temps.push(Temperature {
-                label: read_text(&dir.join(format!("{b}_label"))).unwrap_or_default(),
-                current: cur / 1000.0,
-                high: read_f64(&dir.join(format!("{b}_max"))).map(|v| v / 1000.0),
-                critical: read_f64(&dir.join(format!("{b}_crit"))).map(|v| v / 1000.0),
-            });
-        }
+        let temps = files
+            .with_input()
+            .map(|(s, current)| Temperature {
+                label: label_of(s),
+                current,
+                high: s.max,
+                critical: s.crit,
+            })
+            .collect();
         insert_unique(&mut map, name, temps);
     }
     if any_hwmon {
@@ -131,21 +133,20 @@ pub(crate) fn temperatures(host: &HostState) -> Result<BTreeMap<String, Vec<Temp
 
 pub(crate) fn fans(host: &HostState) -> Result<BTreeMap<String, Vec<Fan>>> {
     let mut map = BTreeMap::new();
-    for dir in hwmon_dirs(host) {
-        let bases = sensors_of(&dir, "fan");
-        if bases.is_empty() {
+    for dir in hwmon_dirs(host)? {
+        let files = sensors_in(&dir, HwmonKind::Fan);
+        if !files.has_input_file() {
             continue;
         }
         let Some(name) = read_text(&dir.join("name")) else {
             continue;
         };
-        let fans: Vec<Fan> = bases
-            .iter()
-            .filter_map(|b| {
-                Some(Fan {
-                    label: read_text(&dir.join(format!("{b}_label"))).unwrap_or_default(),
-                    current: read_u64(&dir.join(format!("{b}_input")))?,
-                })
+        let fans = files
+            .with_input()
+            .filter(|(_, rpm)| *rpm >= 0.0)
+            .map(|(s, rpm)| Fan {
+                label: label_of(s),
+                current: rpm as u64,
             })
             .collect();
         insert_unique(&mut map, name, fans);
