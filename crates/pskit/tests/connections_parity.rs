@@ -252,9 +252,10 @@ fn the_holders_sockets_are_all_listed_with_their_owner() {
         holder.info["dup_fds"][0].as_i64().unwrap()
     );
     // The socket shared with the grandchild belongs to the higher PID (psutil's outcome).
+    // By type as well as port: a TCP socket elsewhere may have the same port number.
     let shared: Vec<_> = all
         .iter()
-        .filter(|c| c.laddr.port() == Some(holder.port("shared")))
+        .filter(|c| c.type_ == pskit::SOCK_DGRAM && c.laddr.port() == Some(holder.port("shared")))
         .collect();
     assert_eq!(shared.len(), 1);
     assert_eq!(shared[0].pid, Some(holder.grandchild()));
