@@ -7,11 +7,15 @@
 # own process_* self metrics), under CONCURRENCY (20) concurrent scrapers for SECONDS (10)
 # on loopback, then with one scraper (per-collection cost, no sharing).
 # node_exporter is taken from `apt-get download prometheus-node-exporter` into a scratch
-# directory (never installed, no service started) unless it is on the PATH.
+# directory (never installed, no service started) unless it is on the PATH. The report
+# is printed and saved as bench/results/exporter-DATE.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_RUN="${1:-10}"
 CONCURRENCY="${2:-20}"
+# The report also goes to bench/results/ (git-ignored), so a README figure can be traced.
+mkdir -p bench/results
+exec > >(tee "bench/results/exporter-$(date -u +%Y%m%dT%H%M%SZ).txt")
 SCRATCH="$(mktemp -d)"
 PIDS=()
 cleanup() {
