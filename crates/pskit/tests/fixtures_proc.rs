@@ -222,6 +222,8 @@ fn pid_reuse_is_detected_and_refused() {
     // A new process got the same PID: another start time.
     fs::write(d.join("stat"), stat_line(4_000_001, "y", 'S', 999)).unwrap();
     assert!(!p.is_running());
+    // The repr does not show the new process's status as this one's.
+    assert!(format!("{p:?}").contains("status='terminated'"), "{p:?}");
     for r in [
         p.send_signal(0),
         p.kill(),

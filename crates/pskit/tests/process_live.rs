@@ -336,6 +336,22 @@ fn hashing_and_equality_use_pid_and_start_time() {
     let other = common::spawn_sleeper();
     assert_ne!(a, Process::new(other.pid()).unwrap());
     assert!(format!("{a:?}").starts_with(&format!("pskit.Process(pid={}, name=", a.pid())));
+    // psutil's repr: the status, and the start time as local wall-clock time (date(1)
+    // converts the same second the same way).
+    let started = Command::new("date")
+        .args(["-d", &format!("@{}", a.create_time() as i64), "+%H:%M:%S"])
+        .output()
+        .unwrap();
+    let started = String::from_utf8(started.stdout).unwrap();
+    let shown = format!("{a:?}");
+    assert!(
+        shown.contains("status='running'") || shown.contains("status='sleeping'"),
+        "{shown}"
+    );
+    assert!(
+        shown.ends_with(&format!(", started='{}')", started.trim())),
+        "{shown} vs {started}"
+    );
 }
 
 #[test]

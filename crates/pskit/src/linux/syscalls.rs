@@ -248,3 +248,27 @@ pub(crate) fn waitpid(pid: u32, block: bool) -> io::Result<Reaped> {
         }
     }
 }
+
+/// `secs` (Unix time) as local wall-clock text, as psutil's repr shows a start time:
+/// `HH:MM:SS`, or `YYYY-MM-DD HH:MM:SS` with `with_date`. `None` when the C library
+/// cannot convert it.
+pub(crate) fn local_time_text(secs: f64, with_date: bool) -> Option<String> {
+    let t = secs as libc::time_t;
+    // SAFETY: an all-zero `tm` is a valid value for localtime_r to overwrite.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are valid for the call; localtime_r is thread-safe.
+    if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
+        return None;
+    }
+    let time = format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
+    Some(if with_date {
+        format!(
+            "{:04}-{:02}-{:02} {time}",
+            tm.tm_year + 1900,
+            tm.tm_mon + 1,
+            tm.tm_mday
+        )
+    } else {
+        time
+    })
+}

@@ -277,7 +277,9 @@ impl Hash for Process {
 }
 
 impl std::fmt::Debug for Process {
-    /// `pskit.Process(pid=N, name='x', started='HH:MM:SS')`, like psutil's repr.
+    /// `pskit.Process(pid=N, name='x', status='sleeping', started='HH:MM:SS')`, like
+    /// psutil's repr: the date is added when the process started a day or more ago,
+    /// and a process that ended (or whose PID now names another) is `terminated`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -285,12 +287,25 @@ impl std::fmt::Debug for Process {
             self.pid,
             self.name.to_string_lossy()
         )?;
-        match self.oneshot().status() {
-            Ok(s) => write!(f, ", status='{s}'")?,
-            Err(_) => write!(f, ", status='terminated'")?,
+        let status = match self.check_identity() {
+            Ok(()) => self.oneshot().status().ok(),
+            Err(_) => None,
+        };
+        match status {
+            Some(s) => write!(f, ", status='{s}'")?,
+            None => write!(f, ", status='terminated'")?,
         }
         if let Some(Some(code)) = *self.exit_code.lock().unwrap_or_else(|p| p.into_inner()) {
             write!(f, ", exitcode={code}")?;
+        }
+        if self.create_time > 0.0 {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64());
+            let old = now - self.create_time >= 86_400.0;
+            if let Some(t) = crate::sys::syscalls::local_time_text(self.create_time, old) {
+                write!(f, ", started='{t}'")?;
+            }
         }
         write!(f, ")")
     }
