@@ -32,7 +32,6 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<(), Failure> {
     let parent = process.parent().ok().flatten();
     let parent_name = parent.as_ref().and_then(|p| p.name().ok());
     let children = process.children(false).unwrap_or_default();
-    let conns = process.net_connections(pskit::ConnectionKind::Inet);
     let limits: Vec<(RlimitResource, Result<pskit::Rlimit, pskit::Error>)> = RlimitResource::ALL
         .iter()
         .map(|&r| (r, process.rlimit(r)))
@@ -53,19 +52,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<(), Failure> {
                 })
                 .collect();
             map.insert("rlimits".into(), Value::Object(rl));
-            // psutil's Process.net_connections() rows have no pid field.
-            let mut conns = conns
-                .as_ref()
-                .ok()
-                .and_then(|c| serde_json::to_value(c).ok());
-            if let Some(Value::Array(rows)) = &mut conns {
-                for row in rows {
-                    if let Value::Object(r) = row {
-                        r.remove("pid");
-                    }
-                }
-            }
-            map.insert("net_connections".into(), conns.unwrap_or(Value::Null));
+            // net_connections comes with as_dict, as psutil's pconn rows (no pid).
         }
         return emit_json(&v);
     }
@@ -199,15 +186,12 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<(), Failure> {
     list_rows(&mut row, "open-files", &info.open_files, |f| {
         format!("fd={} {}", f.fd, f.path.display())
     });
-    match &conns {
-        Ok(list) => {
-            row("connections", list.len().to_string());
-            for c in list {
-                row("", super::netstat::describe(c));
-            }
-        }
-        Err(e) => row("connections", e.kind_name().to_string()),
-    }
+    list_rows(
+        &mut row,
+        "connections",
+        &info.net_connections,
+        super::netstat::describe,
+    );
     list_rows(&mut row, "threads", &info.threads, |t| {
         format!(
             "id={}, user_time={:.2}, system_time={:.2}",
