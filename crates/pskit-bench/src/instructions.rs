@@ -51,11 +51,7 @@ fn callgrind(tool: &str, k: usize) -> Result<(f64, f64), String> {
     if !out.status.success() {
         return Err(format!("callgrind run of {tool} failed: {}", out.status));
     }
-    let procs = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .rev()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .find_map(|j| j["procs"].as_f64())
+    let procs = crate::procs_of_last_sample(&out.stdout)
         .ok_or_else(|| format!("no sample line from {tool} under callgrind"))?;
     let ir = total_ir(&text).ok_or_else(|| format!("no instruction total for {tool}"))?;
     Ok((ir, procs))

@@ -544,6 +544,16 @@ fn uss(o: &Opts) -> Result<serde_json::Value, String> {
     }))
 }
 
+/// The process count of the last sample line `one` printed (the run under strace or
+/// callgrind may print other lines too).
+fn procs_of_last_sample(stdout: &[u8]) -> Option<f64> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .rev()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find_map(|j| j["procs"].as_f64())
+}
+
 /// `one TOOL K`: K samples of one in-process tool, one JSON line each (the first
 /// includes any warm-up the tool does). Used under strace and callgrind.
 fn one(pos: &[String]) -> Result<(), String> {

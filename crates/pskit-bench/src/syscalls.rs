@@ -62,11 +62,7 @@ fn strace(tool: &str, k: usize) -> Result<Counts, String> {
     if !out.status.success() {
         return Err(format!("strace run of {tool} failed: {}", out.status));
     }
-    let procs = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .rev()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .find_map(|j| j["procs"].as_f64())
+    let procs = crate::procs_of_last_sample(&out.stdout)
         .ok_or_else(|| format!("no sample line from {tool}"))?;
     let counts = parse_strace_c(&text);
     if counts.is_empty() {
